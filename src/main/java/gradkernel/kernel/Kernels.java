@@ -1,0 +1,104 @@
+package gradkernel.kernel;
+
+/**
+ * Primitive float32 kernels on raw arrays with offsets: the one seam between the library and the
+ * JDK Vector API.
+ *
+ * <p>Methods here do <b>no argument checking</b>: callers (normally {@link gradkernel.tensor.Blas})
+ * validate shapes once at their entry. Matrices are row-major with a leading dimension
+ * ({@code a[aOff + i * lda + j]} is element (i, j)). Vectors are contiguous.
+ *
+ * <p>Two implementations exist: {@link ScalarKernels}, the plain-loop reference, and a Vector API
+ * implementation selected once by {@link #active()}. Results of reductions may differ between the
+ * two (and between vector widths) by the rounding bounds stated per method, never more; they do
+ * not depend on thread count.
+ */
+public interface Kernels {
+
+  /** The implementation chosen at startup: Vector API if available, else {@link ScalarKernels}. */
+  static Kernels active() {
+    return Holder.ACTIVE;
+  }
+
+  /** The scalar reference implementation. */
+  static Kernels scalar() {
+    return ScalarKernels.INSTANCE;
+  }
+
+  /** A short name of this implementation, e.g. {@code "panama-512"} or {@code "scalar"}. */
+  String name();
+
+  /**
+   * Σ x[i]·y[i] over n elements, accumulated in float with FMA. Error bound versus the exact sum:
+   * |err| ≤ γ_n · Σ|x[i]·y[i]| with γ_n = n·u/(1−n·u), u = 2⁻²⁴ (smaller in practice: blocked
+   * accumulation).
+   */
+  float dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+  /** y[i] += alpha·x[i] (one rounding per element with FMA). */
+  void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+  /** x[i] *= alpha (exactly one rounding per element). */
+  void scal(int n, float alpha, float[] x, int xOff);
+
+  /** out[i] = x[i]·y[i] (Hadamard product); out may alias x or y. */
+  void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff);
+
+  /** x[i] = min(max(x[i], lo), hi); NaN stays NaN. Requires lo ≤ hi. */
+  void clamp(int n, float lo, float hi, float[] x, int xOff);
+
+  /**
+   * Σ x[i]² in double. Squares of floats are exact in double, and the sum of up to 2³¹ squares of
+   * finite floats cannot overflow double, so the result is finite iff every x[i] is finite.
+   * Relative error ≤ n·2⁻⁵³ (far less with blocked accumulation).
+   */
+  double sumOfSquares(int n, float[] x, int xOff);
+
+  /**
+   * Overflow-safe Euclidean norm √(Σ x[i]²) as double; finite for finite input of any magnitude
+   * (1000 values of 1e19 give 3.16227766e20). Relative error ≤ (n/2 + 1)·2⁻⁵³.
+   */
+  default double nrm2(int n, float[] x, int xOff) {
+    return Math.sqrt(sumOfSquares(n, x, xOff));
+  }
+
+  /** max |x[i]| (0 for n = 0); NaN if any element is NaN. Exact. */
+  float maxAbs(int n, float[] x, int xOff);
+
+  /** Index (0-based, relative to xOff) of the first NaN or ±∞ element, or -1 if all are finite. */
+  int indexOfNonFinite(int n, float[] x, int xOff);
+
+  /**
+   * y = alpha·A·x + beta·y with A m×n row-major (lda ≥ n), x of length n, y of length m. When
+   * beta == 0, y is not read (NaN in y does not propagate), as in reference BLAS.
+   */
+  void gemv(int m, int n, float alpha, float[] a, int aOff, int lda, float[] x, int xOff,
+      float beta, float[] y, int yOff);
+
+  /**
+   * y = alpha·Aᵀ·x + beta·y with A m×n row-major (lda ≥ n), x of length m, y of length n. When
+   * beta == 0, y is not read.
+   */
+  void gemvT(int m, int n, float alpha, float[] a, int aOff, int lda, float[] x, int xOff,
+      float beta, float[] y, int yOff);
+
+  /** Rank-1 update A += alpha·x·yᵀ with A m×n row-major, x of length m, y of length n. */
+  void ger(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff, float[] a,
+      int aOff, int lda);
+
+  /**
+   * C = alpha·op(A)·op(B) + beta·C, op(X) = X or Xᵀ. op(A) is m×k, op(B) is k×n, C is m×n; all
+   * row-major with leading dimensions lda, ldb, ldc (of the stored, untransposed arrays). When
+   * beta == 0, C is not read. Single-threaded.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+  /** Lazily chosen implementation (class-holder idiom: chosen once, on first use). */
+  final class Holder {
+    static final Kernels ACTIVE =
+        VectorSupport.load(Kernels.class, "PanamaKernels", () -> ScalarKernels.INSTANCE);
+
+    private Holder() {}
+  }
+}
