@@ -97,6 +97,16 @@ public final class Activations {
   /** Looks up an activation by spec (see the class comment); case-insensitive. */
   public static Activation of(String spec) {
     Objects.requireNonNull(spec, "spec");
+    try {
+      return parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith(BAD) ? e : bad(spec, e.getMessage());
+    }
+  }
+
+  private static final String BAD = "bad activation spec '";
+
+  private static Activation parse(String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", -1);
     String base = parts[0].trim();
     int args = parts.length - 1;
@@ -147,7 +157,7 @@ public final class Activations {
 
   private static IllegalArgumentException bad(String spec, String why) {
     return new IllegalArgumentException(
-        "bad activation spec '" + spec + "': " + why + "; valid: " + VALID);
+        BAD + spec + "': " + why + "; valid: " + VALID);
   }
 
   private static float finite(String what, float v) {

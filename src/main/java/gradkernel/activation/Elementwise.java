@@ -35,6 +35,15 @@ final class Elementwise implements Activation {
     this.kernels = ActivationKernels.active();
   }
 
+  /** The family, for running a chosen kernel implementation (tests compare the twins). */
+  Fn fn() { return fn; }
+
+  /** First parameter of the family (see {@link Fn}). */
+  float p() { return p; }
+
+  /** Second parameter of the family (see {@link Fn}). */
+  float q() { return q; }
+
   /** Double-precision g'(z) of this activation (for bounds and references). */
   double derivativeExact(double z) {
     return ScalarActivationKernels.derivative(fn, p, q, z);

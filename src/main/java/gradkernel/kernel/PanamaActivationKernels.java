@@ -3,6 +3,7 @@ package gradkernel.kernel;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.LT;
@@ -638,7 +639,9 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector a = z.abs();
     FloatVector hi = a.mul(beta);
     FloatVector lo = a.fma(FloatVector.broadcast(S, beta), hi.neg());
-    return hi.neg().lanewise(EXP).mul(lo.neg().add(1f));
+    FloatVector e = hi.neg().lanewise(EXP);
+    // at β|z| = ∞ the split is ∞ − ∞; e is already exact (0) there
+    return e.mul(lo.neg().add(1f)).blend(e, hi.test(IS_INFINITE));
   }
 
   private static FloatVector silu(FloatVector z) {
