@@ -10,13 +10,13 @@ import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, the
- * JDK's lanewise EXP/EXPM1/LOG1P/TANH, masks and blends. The tail is one masked iteration of the
- * same lane formulas, so an element's result never depends on its position, length or offset.
+ * JDK's lanewise EXP/EXPM1/LOG1P/TANH, masks and blends. The tail runs the same full-vector code
+ * on a padded per-thread copy, so an element's result never depends on its position, length or
+ * offset.
  *
  * <p>The lane formulas mirror {@link ScalarActivationKernels}' stable double forms; where float
  * would lose accuracy they compensate: exponents such as z²/2, β|z| and the tanh-GELU argument are
@@ -45,6 +45,17 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
+    int body = S.loopBound(n);
+    forwardBody(f, p, q, z, zOff, out, outOff, body);
+    if (body < n) {
+      Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
+      forwardBody(f, p, q, t.z, 0, t.out, 0, S.length());
+      t.copyOut(out, outOff + body);
+    }
+  }
+
+  private static void forwardBody(Fn f, float p, float q, float[] z, int zOff, float[] out,
+      int outOff, int n) {
     switch (f) {
       case IDENTITY -> forwardIdentity(p, q, z, zOff, out, outOff, n);
       case RELU -> forwardRelu(p, q, z, zOff, out, outOff, n);
@@ -61,6 +72,17 @@ final class PanamaActivationKernels implements ActivationKernels {
   }
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
+      int outOff, int n) {
+    int body = S.loopBound(n);
+    derivativeBody(f, p, q, z, zOff, out, outOff, body);
+    if (body < n) {
+      Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
+      derivativeBody(f, p, q, t.z, 0, t.out, 0, S.length());
+      t.copyOut(out, outOff + body);
+    }
+  }
+
+  private static void derivativeBody(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
     switch (f) {
       case IDENTITY -> derivativeIdentity(p, q, z, zOff, out, outOff, n);
@@ -79,6 +101,17 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
+    int body = S.loopBound(n);
+    backwardBody(f, p, q, u, uOff, z, zOff, out, outOff, body);
+    if (body < n) {
+      Scratch t = Scratch.of(z, zOff + body, u, uOff + body, n - body);
+      backwardBody(f, p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
+      t.copyOut(out, outOff + body);
+    }
+  }
+
+  private static void backwardBody(Fn f, float p, float q, float[] u, int uOff, float[] z,
+      int zOff, float[] out, int outOff, int n) {
     switch (f) {
       case IDENTITY -> backwardIdentity(p, q, u, uOff, z, zOff, out, outOff, n);
       case RELU -> backwardRelu(p, q, u, uOff, z, zOff, out, outOff, n);
@@ -96,503 +129,358 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   // One loop method per family and direction: each is compiled on its own, so the lane formulas
   // inline fully (a shared loop dispatching on the family outgrows the inlining budget once several
-  // families are hot, and vectors then get boxed). The tail is one masked iteration running the
-  // same formulas as the body (a mask on every iteration, or one loop serving both derivative and
-  // backward, measured up to 2x slower in cache).
+  // families are hot, and vectors then get boxed; one loop serving both derivative and backward
+  // measured up to 2x slower in cache). n is a multiple of the lane count here: see Scratch.
 
   private static void forwardIdentity(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z).intoArray(out, outOff + i, m);
+      z.intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeIdentity(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       nanFrom(z, FloatVector.broadcast(S, 1f)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      nanFrom(z, FloatVector.broadcast(S, 1f)).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardIdentity(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(nanFrom(z, FloatVector.broadcast(S, 1f))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(nanFrom(z, FloatVector.broadcast(S, 1f))).intoArray(out, outOff + i, m);
+      FloatVector d = nanFrom(z, FloatVector.broadcast(S, 1f));
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardRelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z.max(0f)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z.max(0f)).intoArray(out, outOff + i, m);
+      z.max(0f).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeRelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, 0f))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, 0f))).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardRelu(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, 0f)))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, 0f)))).intoArray(out, outOff + i, m);
+      FloatVector d = nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, 0f)));
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardLeakyRelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z.mul(p).blend(z, z.compare(GT, 0f))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z.mul(p).blend(z, z.compare(GT, 0f))).intoArray(out, outOff + i, m);
+      z.mul(p).blend(z, z.compare(GT, 0f)).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeLeakyRelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       nanFrom(z, FloatVector.broadcast(S, p).blend(1f, z.compare(GT, 0f))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      nanFrom(z, FloatVector.broadcast(S, p).blend(1f, z.compare(GT, 0f))).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardLeakyRelu(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(nanFrom(z, FloatVector.broadcast(S, p).blend(1f, z.compare(GT, 0f)))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(nanFrom(z, FloatVector.broadcast(S, p).blend(1f, z.compare(GT, 0f)))).intoArray(out, outOff + i, m);
+      FloatVector d = nanFrom(z, FloatVector.broadcast(S, p).blend(1f, z.compare(GT, 0f)));
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardElu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z.min(0f).lanewise(EXPM1).mul(p).blend(z, z.compare(GT, 0f)).mul(q)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z.min(0f).lanewise(EXPM1).mul(p).blend(z, z.compare(GT, 0f)).mul(q)).intoArray(out, outOff + i, m);
+      z.min(0f).lanewise(EXPM1).mul(p).blend(z, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeElu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardElu(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q)).intoArray(out, outOff + i, m);
+      FloatVector d = z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardSigmoid(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (sigmoid(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (sigmoid(z)).intoArray(out, outOff + i, m);
+      sigmoid(z).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeSigmoid(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       sigmoidDerivative(z).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      sigmoidDerivative(z).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardSigmoid(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(sigmoidDerivative(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(sigmoidDerivative(z)).intoArray(out, outOff + i, m);
+      FloatVector d = sigmoidDerivative(z);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z.lanewise(TANH)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z.lanewise(TANH)).intoArray(out, outOff + i, m);
+      z.lanewise(TANH).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       sigmoidDerivative(z.add(z)).mul(4f).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      sigmoidDerivative(z.add(z)).mul(4f).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(sigmoidDerivative(z.add(z)).mul(4f)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(sigmoidDerivative(z.add(z)).mul(4f)).intoArray(out, outOff + i, m);
+      FloatVector d = sigmoidDerivative(z.add(z)).mul(4f);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardHardTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (z.max(p).min(q)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (z.max(p).min(q)).intoArray(out, outOff + i, m);
+      z.max(p).min(q).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeHardTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, p).and(z.compare(LT, q)))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, p).and(z.compare(LT, q)))).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardHardTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, p).and(z.compare(LT, q))))).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, p).and(z.compare(LT, q))))).intoArray(out, outOff + i, m);
+      FloatVector d = nanFrom(z, FloatVector.zero(S).blend(1f, z.compare(GT, p).and(z.compare(LT, q))));
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardSoftplus(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (softplus(z, p)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (softplus(z, p)).intoArray(out, outOff + i, m);
+      softplus(z, p).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeSoftplus(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       softplusDerivative(z, p).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      softplusDerivative(z, p).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardSoftplus(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(softplusDerivative(z, p)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(softplusDerivative(z, p)).intoArray(out, outOff + i, m);
+      FloatVector d = softplusDerivative(z, p);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardSilu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (silu(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (silu(z)).intoArray(out, outOff + i, m);
+      silu(z).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeSilu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       siluDerivative(z).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      siluDerivative(z).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardSilu(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(siluDerivative(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(siluDerivative(z)).intoArray(out, outOff + i, m);
+      FloatVector d = siluDerivative(z);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardGelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (gelu(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (gelu(z)).intoArray(out, outOff + i, m);
+      gelu(z).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeGelu(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       geluDerivative(z).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      geluDerivative(z).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardGelu(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(geluDerivative(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(geluDerivative(z)).intoArray(out, outOff + i, m);
+      FloatVector d = geluDerivative(z);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   private static void forwardGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      (geluTanh(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      (geluTanh(z)).intoArray(out, outOff + i, m);
+      geluTanh(z).intoArray(out, outOff + i);
     }
   }
 
   private static void derivativeGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
       geluTanhDerivative(z).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      geluTanhDerivative(z).intoArray(out, outOff + i, m);
     }
   }
 
   private static void backwardGeluTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+    for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector.fromArray(S, u, uOff + i).mul(geluTanhDerivative(z)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i, m);
-      FloatVector.fromArray(S, u, uOff + i, m).mul(geluTanhDerivative(z)).intoArray(out, outOff + i, m);
+      FloatVector d = geluTanhDerivative(z);
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
 
   @Override public void derivativeFromOutput(Fn f, float[] y, int yOff, float[] out, int outOff,
       int n) {
-    float c = ScalarActivationKernels.fromOutputIsSigmoid(f) ? 0f : 1f;
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      fromOutput(c, FloatVector.fromArray(S, y, yOff + i)).intoArray(out, outOff + i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      fromOutput(c, FloatVector.fromArray(S, y, yOff + i, m)).intoArray(out, outOff + i, m);
-    }
+    backwardFromOutput(f, null, 0, y, yOff, out, outOff, n);
   }
 
+  // Sigmoid (c = 0): y − y²; tanh (c = 1): 1 − y²; one rounding each, as the scalar twin. The
+  // addend y·(1 − c) + c is exactly y or 1 (a vector-valued conditional would box).
+
+  /** u == null: derivative only. */
   @Override public void backwardFromOutput(Fn f, float[] u, int uOff, float[] y, int yOff,
       float[] out, int outOff, int n) {
     float c = ScalarActivationKernels.fromOutputIsSigmoid(f) ? 0f : 1f;
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      FloatVector d = fromOutput(c, FloatVector.fromArray(S, y, yOff + i));
-      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
+    int body = S.loopBound(n);
+    if (u == null) {
+      derivativeFromOutputBody(c, y, yOff, out, outOff, body);
+    } else {
+      backwardFromOutputBody(c, u, uOff, y, yOff, out, outOff, body);
     }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromOutput(c, FloatVector.fromArray(S, y, yOff + i, m));
-      FloatVector.fromArray(S, u, uOff + i, m).mul(d).intoArray(out, outOff + i, m);
+    if (body < n) {
+      Scratch t = Scratch.of(y, yOff + body, u, uOff + body, n - body);
+      if (u == null) {
+        derivativeFromOutputBody(c, t.z, 0, t.out, 0, S.length());
+      } else {
+        backwardFromOutputBody(c, t.u, 0, t.z, 0, t.out, 0, S.length());
+      }
+      t.copyOut(out, outOff + body);
     }
   }
 
-  /** Sigmoid (c = 0): y − y²; tanh (c = 1): 1 − y²; one rounding each, as the scalar twin. */
-  private static FloatVector fromOutput(float c, FloatVector y) {
-    return y.neg().fma(y, c == 0f ? y : FloatVector.broadcast(S, c));
+  private static void derivativeFromOutputBody(float c, float[] y, int yOff, float[] out,
+      int outOff, int n) {
+    for (int i = 0; i < n; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + i);
+      v.neg().fma(v, v.fma(1f - c, c)).intoArray(out, outOff + i);
+    }
+  }
+
+  private static void backwardFromOutputBody(float c, float[] u, int uOff, float[] y, int yOff,
+      float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + i);
+      FloatVector d = v.neg().fma(v, v.fma(1f - c, c));
+      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
+    }
+  }
+
+  /**
+   * Per-thread, one-vector buffers for the tail (n mod lanes elements): the tail runs through the
+   * very same full-vector loop, so its results are bit-identical to the body's, the inputs are
+   * copied first (in-place calls stay correct), and nothing is allocated after a thread's first
+   * tail. (A masked tail iteration is a second inlined copy of the lane formulas, which C2 declines
+   * for the larger families — it then boxes vectors and allocates on every call.)
+   */
+  private static final class Scratch {
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    final float[] z = new float[S.length()];
+    final float[] u = new float[S.length()];
+    final float[] out = new float[S.length()];
+    private int len;
+
+    static Scratch of(float[] z, int zOff, float[] u, int uOff, int len) {
+      Scratch t = LOCAL.get();
+      java.util.Arrays.fill(t.z, len, t.z.length, 0f);
+      System.arraycopy(z, zOff, t.z, 0, len);
+      if (u != null) {
+        System.arraycopy(u, uOff, t.u, 0, len);
+      }
+      t.len = len;
+      return t;
+    }
+
+    void copyOut(float[] dst, int dstOff) {
+      System.arraycopy(out, 0, dst, dstOff, len);
+    }
   }
 
   /** d with NaN wherever z is NaN: piecewise-constant derivatives would otherwise hide a NaN. */
