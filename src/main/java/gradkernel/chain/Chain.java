@@ -179,14 +179,19 @@ public final class Chain {
     }
     boolean keep = tape.keepsInputGradients();
     float[] w = tape.work;
-    int top = gradOffset(b, layers.length, keep);
-    System.arraycopy(upstream, upOff, w, top, b * outputSize());
+    float[] top = upstream;
+    int topOff = upOff;
+    if (keep) {
+      top = w;
+      topOff = gradOffset(b, layers.length, true);
+      System.arraycopy(upstream, upOff, w, topOff, b * outputSize());
+    }
     if (profile != null) {
-      profile.begin(w, top, b * outputSize());
+      profile.begin(top, topOff, b * outputSize());
     }
     int in0 = gradOffset(b, 0, keep);
-    double ss = backwardCore(b, tape.data, 0, w, top, w, in0, grads == null ? null : grads.data(),
-        0, w, 0, keep, profile, 0);
+    double ss = backwardCore(b, tape.data, 0, top, topOff, w, in0,
+        grads == null ? null : grads.data(), 0, w, 0, keep, profile, 0);
     if (profile != null) {
       profile.finish(ss);
     }
@@ -289,7 +294,7 @@ public final class Chain {
   }
 
   /**
-   * Backward from up (clobbered); writes the input gradient to dIn (when non-null; else to the
+   * Backward from up (only read); writes the input gradient to dIn (when non-null; else to the
    * layer-0 gradient region). Work regions start at wBase. Returns Σ of parameter squares.
    */
   double backwardCore(int b, float[] t, int base, float[] up, int upOff, float[] dIn, int dInOff,

@@ -59,7 +59,8 @@ public final class Dense extends Layer {
 
   @Override int scratchPerExample() { return w.rows(); }
 
-  @Override int workPerExample() { return 0; }
+  /** δ = up ⊙ g'(z) goes to work, so kept upstream gradients survive. */
+  @Override int workPerExample() { return w.rows(); }
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
@@ -82,11 +83,13 @@ public final class Dense extends Layer {
       int slot) {
     int m = w.rows();
     int n = w.cols();
-    g.backward(up, upOff, s, sOff, up, upOff, b * m); // δ = up ⊙ g'(z), in place
+    float[] d = work;
+    int dOff = wOff;
+    g.backward(up, upOff, s, sOff, d, dOff, b * m);
     if (b == 1) {
-      K.gemvT(m, n, 1f, w.data(), w.offset(), w.ld(), up, upOff, 0f, dIn, dInOff);
+      K.gemvT(m, n, 1f, w.data(), w.offset(), w.ld(), d, dOff, 0f, dIn, dInOff);
     } else {
-      K.gemm(false, false, b, n, m, 1f, up, upOff, m, w.data(), w.offset(), w.ld(), 0f, dIn,
+      K.gemm(false, false, b, n, m, 1f, d, dOff, m, w.data(), w.offset(), w.ld(), 0f, dIn,
           dInOff, n);
     }
     double ss = 0;
@@ -97,15 +100,15 @@ public final class Dense extends Layer {
         for (int i = 0; i < m; i++) {
           int row = gOff + i * n;
           Arrays.fill(grad, row, row + n, 0f);
-          K.axpy(n, up[upOff + i], a, aOff, grad, row);
+          K.axpy(n, d[dOff + i], a, aOff, grad, row);
         }
-        System.arraycopy(up, upOff, grad, db, m);
+        System.arraycopy(d, dOff, grad, db, m);
         // ‖δ aᵀ‖_F² = ‖δ‖²‖a‖² exactly; avoids a read pass over dW.
-        double ds = K.sumOfSquares(m, up, upOff);
+        double ds = K.sumOfSquares(m, d, dOff);
         ss = ds * K.sumOfSquares(n, a, aOff) + ds;
       } else {
-        K.gemm(true, false, m, n, b, 1f, up, upOff, m, a, aOff, n, 0f, grad, gOff, n);
-        columnSums(b, m, up, upOff, grad, db);
+        K.gemm(true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff, n);
+        columnSums(b, m, d, dOff, grad, db);
         ss = K.sumOfSquares(m * n + m, grad, gOff);
       }
     }

@@ -44,7 +44,7 @@ public abstract sealed class Layer permits Dense, Residual, Recurrent {
   abstract void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff);
 
   /**
-   * Backward for {@code b} examples. {@code up} (the upstream gradient) may be overwritten. Writes
+   * Backward for {@code b} examples. {@code up} (the upstream gradient) is only read. Writes
    * the input gradient to dIn, the parameter gradients (overwriting) to grad if non-null, records
    * profile slots if p is non-null, and returns the sum of squares of the parameter gradients
    * (0 when grad is null).

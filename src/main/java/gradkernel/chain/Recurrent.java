@@ -49,6 +49,26 @@ public final class Recurrent extends Layer {
     return u.cols();
   }
 
+  /** The recurrent weight W [n, n]. */
+  public Matrix w() {
+    return w;
+  }
+
+  /** The input weight U [n, m]. */
+  public Matrix u() {
+    return u;
+  }
+
+  /** The bias b [n]. */
+  public Vec b() {
+    return bias;
+  }
+
+  /** The activation g. */
+  public Activation activation() {
+    return g;
+  }
+
   /** Number of unrolled steps T. */
   public int steps() {
     return steps;
@@ -69,7 +89,8 @@ public final class Recurrent extends Layer {
   /** z_t and h_t for t = 1 … T, each [batch, n]. */
   @Override int scratchPerExample() { return 2 * steps * w.rows(); }
 
-  @Override int workPerExample() { return 2 * w.rows(); }
+  /** δ_t plus two ping-pong hidden gradients, so the upstream is never overwritten. */
+  @Override int workPerExample() { return 3 * w.rows(); }
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
@@ -110,30 +131,30 @@ public final class Recurrent extends Layer {
     float[] cur = up;
     int curOff = upOff;
     for (int t = steps - 1; t >= 0; t--) {
-      g.backward(cur, curOff, s, sOff + t * block, cur, curOff, block); // δ_t
+      g.backward(cur, curOff, s, sOff + t * block, work, wOff, block); // δ_t
       float beta = t == steps - 1 ? 0f : 1f;
       float[] hp = t == 0 ? a : s;
       int hpOff = t == 0 ? aOff : hs + (t - 1) * block;
       int ldh = t == 0 ? in : n;
       if (grad != null) {
-        K.gemm(true, false, n, n, b, 1f, cur, curOff, n, hp, hpOff, ldh, beta, grad, gOff, n);
+        K.gemm(true, false, n, n, b, 1f, work, wOff, n, hp, hpOff, ldh, beta, grad, gOff, n);
         if (m > 0) {
-          K.gemm(true, false, n, m, b, 1f, cur, curOff, n, a, aOff + n + t * m, in, beta, grad,
+          K.gemm(true, false, n, m, b, 1f, work, wOff, n, a, aOff + n + t * m, in, beta, grad,
               dU, m);
         }
         if (t == steps - 1) {
           java.util.Arrays.fill(grad, db, db + n, 0f);
         }
         for (int r = 0; r < b; r++) {
-          K.axpy(n, 1f, cur, curOff + r * n, grad, db);
+          K.axpy(n, 1f, work, wOff + r * n, grad, db);
         }
       }
       if (m > 0) {
-        K.gemm(false, false, b, m, n, 1f, cur, curOff, n, u.data(), u.offset(), u.ld(), 0f, dIn,
+        K.gemm(false, false, b, m, n, 1f, work, wOff, n, u.data(), u.offset(), u.ld(), 0f, dIn,
             dInOff + n + t * m, in);
       }
-      int next = wOff + ((steps - 1 - t) % 2) * block;
-      K.gemm(false, false, b, n, n, 1f, cur, curOff, n, w.data(), w.offset(), w.ld(), 0f, work,
+      int next = wOff + (1 + (steps - 1 - t) % 2) * block;
+      K.gemm(false, false, b, n, n, 1f, work, wOff, n, w.data(), w.offset(), w.ld(), 0f, work,
           next, n);
       if (t > 0) {
         record(p, slot + t, work, next, block, 0);
@@ -157,7 +178,7 @@ public final class Recurrent extends Layer {
     float[] dh = da;
     int dhOff = daOff;
     for (int t = 0; t < steps; t++) {
-      int dz = wOff + (t % 2) * n;
+      int dz = wOff + (1 + t % 2) * n;
       K.gemv(n, n, 1f, w.data(), w.offset(), w.ld(), dh, dhOff, 0f, work, dz);
       if (m > 0) {
         K.gemv(n, m, 1f, u.data(), u.offset(), u.ld(), da, daOff + n + t * m, 1f, work, dz);

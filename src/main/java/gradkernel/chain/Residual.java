@@ -41,7 +41,7 @@ public final class Residual extends Layer {
 
   @Override int scratchPerExample() { return f.tapePerExample(); }
 
-  @Override int workPerExample() { return f.inputSize() + f.workPerExample(false); }
+  @Override int workPerExample() { return f.workPerExample(false); }
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
@@ -56,10 +56,8 @@ public final class Residual extends Layer {
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot) {
     int len = b * f.inputSize();
-    // f's backward clobbers its upstream, and the identity path still needs it.
-    System.arraycopy(up, upOff, w, wOff, len);
-    double ss = f.backwardCore(b, s, sOff, w, wOff, dIn, dInOff, grad, gOff, w, wOff + len,
-        false, null, 0);
+    double ss = f.backwardCore(b, s, sOff, up, upOff, dIn, dInOff, grad, gOff, w, wOff, false,
+        null, 0);
     K.axpy(len, 1f, up, upOff, dIn, dInOff);
     record(p, slot, dIn, dInOff, len, ss);
     return ss;
