@@ -11,7 +11,7 @@ import gradkernel.tensor.Matrix;
  * <p>Batched buffers are row-major [batch, width] (rows = examples). Scratch and work sizes are
  * linear in the batch size so nested chains ({@link Residual}) can be laid out without allocation.
  */
-public abstract sealed class Layer permits Dense, Residual, Recurrent {
+public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm {
 
   static final Kernels K = Kernels.active();
 

@@ -47,25 +47,38 @@ class ChainGradientTest {
     for (long seed = 1; seed <= 12; seed++) {
       Random rnd = new Random(seed);
       Activation g = seed % 3 == 0 ? Activations.IDENTITY : Activations.TANH;
-      Chain c = Reference.randomChain(rnd, g);
-      float[] x = Reference.gaussian(rnd, c.inputSize(), 1);
-      float[] u = Reference.gaussian(rnd, c.outputSize(), 1);
-      Tape tape = c.newTape();
-      c.forward(tape, x);
-      Gradients grads = new Gradients(c);
-      Matrix dx = c.backward(tape, u, grads, null);
-
-      double[] p = Reference.params(c);
-      double[] xd = Reference.toDouble(x, 0, x.length);
-      double[] ud = Reference.toDouble(u, 0, u.length);
-      double[] refX = Reference.inputGradient(c, p, xd, ud, 1e-5);
-      double[] refP = Reference.paramGradient(c, p, xd, ud, 1e-5);
-      double tol = tolerance(c);
-      double ex = relErr(refX, dx.data(), dx.offset());
-      double ep = relErr(refP, grads.data(), 0);
-      assertTrue(ex <= tol, "seed " + seed + " input grad rel err " + ex + " > " + tol + " " + c);
-      assertTrue(ep <= tol, "seed " + seed + " param grad rel err " + ep + " > " + tol + " " + c);
+      checkAgainstReference(Reference.randomChain(rnd, g), rnd, "seed " + seed);
     }
+  }
+
+  @Test
+  void layerNormBackwardMatchesCentralDifferences() {
+    Random rnd = new Random(77);
+    Chain c = Chain.of(Reference.dense(rnd, 9, 5, Activations.TANH),
+        new LayerNorm(gradkernel.tensor.Vec.of(Reference.gaussian(rnd, 9, 1)),
+            gradkernel.tensor.Vec.of(Reference.gaussian(rnd, 9, 0.1)), 1e-5),
+        Reference.dense(rnd, 4, 9, Activations.TANH));
+    checkAgainstReference(c, rnd, "layernorm");
+  }
+
+  private static void checkAgainstReference(Chain c, Random rnd, String what) {
+    float[] x = Reference.gaussian(rnd, c.inputSize(), 1);
+    float[] u = Reference.gaussian(rnd, c.outputSize(), 1);
+    Tape tape = c.newTape();
+    c.forward(tape, x);
+    Gradients grads = new Gradients(c);
+    Matrix dx = c.backward(tape, u, grads, null);
+
+    double[] p = Reference.params(c);
+    double[] xd = Reference.toDouble(x, 0, x.length);
+    double[] ud = Reference.toDouble(u, 0, u.length);
+    double[] refX = Reference.inputGradient(c, p, xd, ud, 1e-5);
+    double[] refP = Reference.paramGradient(c, p, xd, ud, 1e-5);
+    double tol = tolerance(c);
+    double ex = relErr(refX, dx.data(), dx.offset());
+    double ep = relErr(refP, grads.data(), 0);
+    assertTrue(ex <= tol, what + " input grad rel err " + ex + " > " + tol + " " + c);
+    assertTrue(ep <= tol, what + " param grad rel err " + ep + " > " + tol + " " + c);
   }
 
   @Test

@@ -42,6 +42,10 @@ class ChainValidationTest {
         Matrix.zeros(3, 1), Vec.zeros(3), Activations.TANH, 2));
     assertThrows(IllegalArgumentException.class, () -> new Recurrent(Matrix.zeros(3, 3),
         Matrix.zeros(3, 1), Vec.zeros(3), Activations.TANH, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new LayerNorm(Vec.zeros(3), Vec.zeros(2), 1e-5));
+    assertThrows(IllegalArgumentException.class,
+        () -> new LayerNorm(Vec.zeros(3), Vec.zeros(3), 0));
   }
 
   @Test

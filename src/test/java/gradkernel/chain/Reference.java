@@ -43,6 +43,10 @@ final class Reference {
           double[] q = params(res.branch());
           System.arraycopy(q, 0, p, off, q.length);
         }
+        case LayerNorm ln -> {
+          off = put(ln.gamma(), p, off);
+          put(ln.beta(), p, off);
+        }
       }
     }
     return p;
@@ -90,6 +94,24 @@ final class Reference {
                 r.activation(), off + n * n);
           }
           yield h;
+        }
+        case LayerNorm ln -> {
+          int n = ln.inputSize();
+          double mean = 0;
+          for (double v : a) {
+            mean += v;
+          }
+          mean /= n;
+          double var = 0;
+          for (double v : a) {
+            var += (v - mean) * (v - mean);
+          }
+          double inv = 1 / Math.sqrt(var / n + ln.eps());
+          double[] o = new double[n];
+          for (int i = 0; i < n; i++) {
+            o[i] = p[off + i] * (a[i] - mean) * inv + p[off + n + i];
+          }
+          yield o;
         }
       };
     }
@@ -183,13 +205,16 @@ final class Reference {
     int first = w;
     int depth = 2 + rnd.nextInt(4);
     for (int l = 0; l < depth; l++) {
-      int kind = rnd.nextInt(3);
+      int kind = rnd.nextInt(4);
       if (kind == 0) {
         int out = 2 + rnd.nextInt(8);
         layers.add(dense(rnd, out, w, g));
         w = out;
       } else if (kind == 1) {
         layers.add(Residual.of(dense(rnd, 4, w, g), dense(rnd, w, 4, g)));
+      } else if (kind == 3) {
+        layers.add(new LayerNorm(gradkernel.tensor.Vec.of(gaussian(rnd, w, 1)),
+            gradkernel.tensor.Vec.of(gaussian(rnd, w, 0.1)), 1e-5));
       } else {
         int m = 1 + rnd.nextInt(2);
         int steps = 1 + rnd.nextInt(4);
