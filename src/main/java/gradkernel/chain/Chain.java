@@ -191,7 +191,8 @@ public final class Chain {
     }
     int in0 = gradOffset(b, 0, keep);
     double ss = backwardCore(b, tape.data, 0, top, topOff, w, in0,
-        grads == null ? null : grads.data(), 0, w, 0, keep, profile, 0);
+        grads == null ? null : grads.data(), grads == null ? 0 : grads.offset(), w, 0, keep,
+        profile, 0);
     if (profile != null) {
       profile.finish(ss);
     }

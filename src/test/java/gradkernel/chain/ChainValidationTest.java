@@ -91,6 +91,26 @@ class ChainValidationTest {
   }
 
   @Test
+  void wrappedGradientsWriteOnlyTheirSlice() {
+    Chain c = Chain.of(Reference.dense(rnd, 3, 2, Activations.TANH));
+    Tape t = c.newTape();
+    c.forward(t, new float[] {1, -2});
+    Gradients own = new Gradients(c);
+    c.backward(t, new float[] {1, 2, 3}, own, null);
+    float[] flat = new float[5 + c.parameterCount() + 4];
+    Arrays.fill(flat, -1f);
+    Gradients slice = Gradients.wrap(c, flat, 5);
+    c.backward(t, new float[] {1, 2, 3}, slice, null);
+    assertArrayEquals(own.data(), Arrays.copyOfRange(flat, 5, 5 + c.parameterCount()));
+    assertArrayEquals(new float[] {-1, -1, -1, -1, -1}, Arrays.copyOf(flat, 5));
+    assertArrayEquals(new float[] {-1, -1, -1, -1},
+        Arrays.copyOfRange(flat, 5 + c.parameterCount(), flat.length));
+    assertEquals(own.weight(0).get(2, 1), slice.weight(0).get(2, 1));
+    assertEquals(own.bias(0).get(1), slice.bias(0).get(1));
+    assertThrows(IllegalArgumentException.class, () -> Gradients.wrap(c, new float[8], 0));
+  }
+
+  @Test
   void jvpAndJacobianCheckTheirArguments() {
     Chain c = Chain.of(Reference.dense(rnd, 3, 2, Activations.TANH));
     Tape t = c.newTape();
