@@ -103,9 +103,13 @@ public final class Dense extends Layer {
           K.axpy(n, d[dOff + i], a, aOff, grad, row);
         }
         System.arraycopy(d, dOff, grad, db, m);
-        // ‖δ aᵀ‖_F² = ‖δ‖²‖a‖² exactly; avoids a read pass over dW.
         double ds = K.sumOfSquares(m, d, dOff);
-        ss = ds * K.sumOfSquares(n, a, aOff) + ds;
+        if ((double) K.maxAbs(m, d, dOff) * K.maxAbs(n, a, aOff) < Float.MAX_VALUE) {
+          // No product overflowed, so ‖δ aᵀ‖_F² = ‖δ‖²‖a‖² to rounding: no read pass over dW.
+          ss = ds * K.sumOfSquares(n, a, aOff) + ds;
+        } else {
+          ss = K.sumOfSquares(m * n + m, grad, gOff);
+        }
       } else {
         K.gemm(true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff, n);
         columnSums(b, m, d, dOff, grad, db);

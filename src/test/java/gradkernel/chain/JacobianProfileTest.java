@@ -236,6 +236,21 @@ class JacobianProfileTest {
     assertEquals(3, q.nanCount(0));
   }
 
+  @Test
+  void overflowingWeightGradientIsReportedNonFinite() {
+    Chain c = Chain.of(Dense.of(new float[] {1, 0, 0, 1}, 2, 2, new float[2],
+        Activations.IDENTITY));
+    Tape t = c.newTape();
+    c.forward(t, new float[] {3e20f, 1});
+    Gradients g = new Gradients(c);
+    GradientProfile p = new GradientProfile(c);
+    c.backward(t, new float[] {3e20f, 0}, g, p); // dW[0][0] = 9e40 overflows float
+    assertEquals(Float.POSITIVE_INFINITY, g.weight(0).get(0, 0));
+    assertEquals(Double.POSITIVE_INFINITY, p.weightGradientSumOfSquares());
+    assertEquals(Verdict.NON_FINITE, p.verdict());
+    assertEquals(-1, p.firstNonFiniteSlot()); // the input gradients themselves stay finite
+  }
+
   private static double norm(double[] a) {
     return Math.sqrt(Reference.dot(a, a));
   }
