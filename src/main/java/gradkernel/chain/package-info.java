@@ -1,0 +1,25 @@
+/**
+ * Chained Jacobian products through deep networks: layers ({@link gradkernel.chain.Dense},
+ * {@link gradkernel.chain.Residual}, {@link gradkernel.chain.Recurrent} unrolled over T steps), a
+ * {@link gradkernel.chain.Chain} that checks consecutive shapes, a reusable
+ * {@link gradkernel.chain.Tape} recording the forward pass, backward (VJP) with weight gradients
+ * into a {@link gradkernel.chain.Gradients} buffer, forward-mode JVP, explicit Jacobians in
+ * matrix-chain order, and a {@link gradkernel.chain.GradientProfile} of per-layer gradient norms,
+ * gains, non-finite provenance and an exploding/vanishing verdict.
+ *
+ * <pre>{@code
+ * Chain net = Chain.of(
+ *     Dense.of(w1, 256, 784, b1, Activations.TANH),          // W is [out, in] row-major
+ *     Residual.of(Dense.of(w2, 64, 256, b2, Activations.TANH),
+ *                 Dense.of(w3, 256, 64, b3, Activations.IDENTITY)),
+ *     Dense.of(w4, 10, 256, b4, Activations.IDENTITY));
+ * Tape tape = net.newTape();                 // reusable; buffers grow only with the batch
+ * Gradients grads = new Gradients(net);      // dW [out, in] then db per dense layer
+ * GradientProfile prof = new GradientProfile(net);
+ * net.forward(tape, x, 0, batch);            // x is [batch, 784] row-major
+ * Matrix dx = net.backward(tape, dLdy, 0, grads, prof);  // dLdy is [batch, 10]
+ * prof.verdict();                            // STABLE / EXPLODING / VANISHING / NON_FINITE
+ * prof.weightGradientSumOfSquares();         // for global-norm clipping, no extra read
+ * }</pre>
+ */
+package gradkernel.chain;
