@@ -11,4 +11,6 @@ module gradkernel {
   exports gradkernel.tensor;
   exports gradkernel.activation;
   exports gradkernel.probe;
+  exports gradkernel.spectral;
+  exports gradkernel.init;
 }
