@@ -25,6 +25,7 @@ public final class PowerIteration {
   private final Vec u;
   private final Vec w;
   private boolean warm;
+  private double lastSigma;
 
   /** Workspaces for a rows × cols matrix; the start vector is pseudo-random with the given seed. */
   public PowerIteration(int rows, int cols, long seed) {
@@ -67,7 +68,7 @@ public final class PowerIteration {
     if (maxIterations < 1) {
       throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
     }
-    double sigma = 0;
+    double sigma = warm ? lastSigma : 0;
     double change = Double.POSITIVE_INFINITY;
     double residual = Double.NaN;
     int k = 0;
@@ -83,6 +84,7 @@ public final class PowerIteration {
         // W v = 0: either W = 0 (σ_max = 0 exactly) or v is in the null space; restart along e_0.
         if (isZero(a)) {
           warm = true;
+          lastSigma = 0;
           return new SpectralNormEstimate(0, 0, 0, k, true);
         }
         reseed(k);
@@ -93,7 +95,8 @@ public final class PowerIteration {
       double t = Blas.nrm2(w);
       // Explicit ‖Wᵀu − s v‖ in double: the shortcut √(t² − s²) cancels to ~√ε·σ in float.
       residual = residual(s);
-      change = k == 1 ? Double.POSITIVE_INFINITY : Math.abs(s - sigma) / s;
+      // on a warm first step the change is measured against the previous call's σ.
+      change = k == 1 && !warm ? Double.POSITIVE_INFINITY : Math.abs(s - sigma) / s;
       sigma = s;
       if (t == 0) {
         break;
@@ -102,10 +105,12 @@ public final class PowerIteration {
       normalize(v, t);
       if (residual <= tol * sigma) {
         warm = true;
+        lastSigma = sigma;
         return new SpectralNormEstimate(sigma, residual, change, k, true);
       }
     }
     warm = true;
+    lastSigma = sigma;
     return new SpectralNormEstimate(sigma, residual, change, k, false);
   }
 

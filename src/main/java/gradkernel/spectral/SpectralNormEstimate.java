@@ -7,7 +7,8 @@ package gradkernel.spectral;
  *
  * @param sigma estimate of σ_max (lower estimate, ≥ 0)
  * @param residual ‖Wᵀu − σv‖ after the last step
- * @param relativeChange |σ_k − σ_{k−1}| / σ_k of the last step
+ * @param relativeChange |σ_k − σ_{k−1}| / σ_k of the last step (on a warm first step, against
+ *     the previous call's σ; +∞ on a cold first step)
  * @param iterations number of gemv + gemvᵀ pairs used
  * @param converged true iff residual ≤ tol·sigma was reached within the iteration cap
  */

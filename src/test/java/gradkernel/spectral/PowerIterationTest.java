@@ -42,6 +42,7 @@ class PowerIterationTest {
     SpectralNormEstimate warm = pi.estimate(w, 1e-4, 50);
     assertTrue(warm.converged(), warm.toString());
     assertTrue(warm.iterations() <= 2, warm.toString());
+    assertTrue(warm.relativeChange() < 1e-4, warm.toString());
     assertEquals(ref.sigma(), warm.sigma(), 1e-4 * ref.sigma());
   }
 
