@@ -12,4 +12,6 @@ module gradkernel {
   exports gradkernel.activation;
   exports gradkernel.chain;
   exports gradkernel.probe;
+  exports gradkernel.spectral;
+  exports gradkernel.init;
 }
