@@ -11,4 +11,5 @@ module gradkernel {
   exports gradkernel.tensor;
   exports gradkernel.activation;
   exports gradkernel.probe;
+  exports gradkernel.clip;
 }
