@@ -14,4 +14,5 @@ module gradkernel {
   exports gradkernel.probe;
   exports gradkernel.spectral;
   exports gradkernel.init;
+  exports gradkernel.clip;
 }
