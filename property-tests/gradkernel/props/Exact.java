@@ -97,7 +97,7 @@ final class Exact {
    */
   static double sigmaMax(float[] w, int rows, int cols) {
     double[] sv = singularValues(w, rows, cols);
-    return sv[cols - 1] * (1 + 4 * cols * U64) + 0.0;
+    return sv[cols - 1] * (1 + 4 * cols * U64);
   }
 
   /**
