@@ -91,6 +91,23 @@ final class DenseChain {
     return v;
   }
 
+  /**
+   * Forward-mode (JVP) tangent through the chain after {@link #forward}: t_l = g'(z_l) ⊙ (W_l
+   * t_{l-1}), via the library's gemv and derivative kernels. Returns J·t_0.
+   */
+  float[] tangent(float[] t0) {
+    float[] t = t0;
+    for (int l = 1; l <= depth(); l++) {
+      int out = widths[l];
+      int in = widths[l - 1];
+      float[] wt = new float[out];
+      Blas.gemv(1f, Matrix.of(w[l - 1], out, in), Vec.of(t), 0f, Vec.of(wt));
+      g.backward(wt, 0, z[l - 1], 0, wt, 0, out); // elementwise ⊙ g'(z_l), in place
+      t = wt;
+    }
+    return t;
+  }
+
   /** ‖W‖_F in double (bounds ‖|W|‖₂, which controls gemvᵀ's rounding error). */
   static double frobenius(float[] w) {
     return Exact.norm(w);
