@@ -10,5 +10,6 @@ module gradkernel {
   exports gradkernel.kernel;
   exports gradkernel.tensor;
   exports gradkernel.activation;
+  exports gradkernel.chain;
   exports gradkernel.probe;
 }

@@ -1,0 +1,101 @@
+package gradkernel.chain;
+
+import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Matrix;
+
+/**
+ * One differentiable map R^in → R^out of a {@link Chain}. Subclasses hold their parameters as
+ * views (no copy) and implement unchecked per-batch kernels; the chain validates shapes once at its
+ * public entry points and lays out every buffer, so layers never allocate on the hot path.
+ *
+ * <p>Batched buffers are row-major [batch, width] (rows = examples). Scratch and work sizes are
+ * linear in the batch size so nested chains ({@link Residual}) can be laid out without allocation.
+ */
+public abstract sealed class Layer permits Dense, Residual, Recurrent {
+
+  static final Kernels K = Kernels.active();
+
+  Layer() {}
+
+  /** Width of the input vector of one example. */
+  public abstract int inputSize();
+
+  /** Width of the output vector of one example. */
+  public abstract int outputSize();
+
+  /** Number of floats in this layer's block of a {@link Gradients} buffer (layout per subclass). */
+  public abstract int parameterCount();
+
+  /** Number of {@link GradientProfile} slots this layer fills (1, or T for a recurrent layer). */
+  public int profileSlots() {
+    return 1;
+  }
+
+  /** Human-readable kind and shape, used in error messages, e.g. {@code "Dense[64 -> 32, tanh]"}. */
+  public abstract String describe();
+
+  /** Tape floats (pre-activations etc.) per example, besides the layer's input and output. */
+  abstract int scratchPerExample();
+
+  /** Work floats per example needed by backward and jvp. */
+  abstract int workPerExample();
+
+  /** Forward for {@code b} examples: out = f(a), recording what backward needs in scratch s. */
+  abstract void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff);
+
+  /**
+   * Backward for {@code b} examples. {@code up} (the upstream gradient) is only read. Writes
+   * the input gradient to dIn, the parameter gradients (overwriting) to grad if non-null, records
+   * profile slots if p is non-null, and returns the sum of squares of the parameter gradients
+   * (0 when grad is null).
+   */
+  abstract double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+      float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
+      int slot);
+
+  /** Forward-mode for one example: dOut = J·da at the recorded point. */
+  abstract void jvp(float[] a, int aOff, float[] s, int sOff, float[] da, int daOff, float[] dOut,
+      int dOutOff, float[] w, int wOff);
+
+  /**
+   * The explicit out×in Jacobian at the recorded point (one example), column by column through
+   * {@link #jvp}; allocates, meant for small widths.
+   */
+  Matrix jacobian(float[] a, int aOff, float[] s, int sOff) {
+    int in = inputSize();
+    int out = outputSize();
+    Matrix jac = Matrix.zeros(out, in);
+    float[] e = new float[in];
+    float[] col = new float[out];
+    float[] w = new float[workPerExample()];
+    for (int j = 0; j < in; j++) {
+      e[j] = 1f;
+      jvp(a, aOff, s, sOff, e, 0, col, 0, w, 0);
+      e[j] = 0f;
+      for (int i = 0; i < out; i++) {
+        jac.data()[i * in + j] = col[i];
+      }
+    }
+    return jac;
+  }
+
+  /** Records a gradient vector into the profile, if there is one. */
+  static void record(GradientProfile p, int slot, float[] v, int off, int len, double weightSs) {
+    if (p != null) {
+      p.record(slot, v, off, len, weightSs);
+    }
+  }
+
+  /** Adds the b rows (width n, contiguous) of src into one row dst: column sums. */
+  static void columnSums(int b, int n, float[] src, int sOff, float[] dst, int dOff) {
+    java.util.Arrays.fill(dst, dOff, dOff + n, 0f);
+    for (int r = 0; r < b; r++) {
+      K.axpy(n, 1f, src, sOff + r * n, dst, dOff);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}
