@@ -116,8 +116,14 @@ final class ReportWriter {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       for (LayerStat s : n.layers()) {
-        min = Math.min(min, s.gain());
-        max = Math.max(max, s.gain());
+        if (Double.isFinite(s.gain())) {
+          min = Math.min(min, s.gain());
+          max = Math.max(max, s.gain());
+        }
+      }
+      if (min > max) {
+        min = Double.NaN;
+        max = Double.NaN;
       }
       sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-9s  %10s  %10s  %10s  %10s", n.name(),
           n.verdict(), sci(n.growth()), fixed(min), fixed(max), sci(n.globalNorm())));

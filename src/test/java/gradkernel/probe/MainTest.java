@@ -221,6 +221,18 @@ class MainTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void overflowIsReportedWithItsFirstLayer() {
+    Map<String, Object> net = onlyNetwork(run("probe", "--activation", "identity", "--init", "orthogonal",
+        "--gain", "10", "--depth", "50", "--width", "8", "--format", "json"));
+    Map<String, Object> nf = (Map<String, Object>) net.get("nonFinite");
+    // ‖v‖ grows tenfold per layer from 1: elements pass the float range (3.4e38) near 40 layers down.
+    int layer = ((Number) nf.get("layer")).intValue();
+    assertTrue(layer >= 9 && layer <= 13, "first non-finite layer " + layer);
+    assertEquals("EXPLODING", net.get("verdict"));
+  }
+
+  @Test
   void sameSeedSameNumbers() {
     String[] args = {"probe", "--depth", "5", "--width", "16", "--format", "json", "--seed", "7"};
     assertEquals(run(args).out(), run(args).out());
