@@ -149,8 +149,9 @@ public final class Main {
         throw new UsageException("unknown option '" + spec + "'", INSPECT_USAGE);
       }
       for (Path p : WeightStack.expand(spec)) {
+        List<Tensor> tensors = WeightStack.readFile(p);
         out.println(p);
-        for (Tensor t : WeightStack.readFile(p)) {
+        for (Tensor t : tensors) {
           out.printf("  %-40s %-8s %s%n", t.name(), t.sourceDtype(), t.shapeString());
         }
       }
