@@ -187,6 +187,14 @@ final class SvgPlot {
       sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" "
           + "stroke-linejoin=\"round\"/>%n", d, color));
     }
+    if (n.nonFinite() != null) {
+      // Marks where the gradient stopped being finite, at the top edge of the frame.
+      double x = f.px(n.layers().size() - n.nonFinite().layer() + 1);
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"16\" "
+          + "font-weight=\"bold\" text-anchor=\"middle\">×</text>%n", x, TOP + 16, color));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"11\" "
+          + "text-anchor=\"start\">%s</text>%n", x + 8, TOP + 14, color, n.nonFinite().value()));
+    }
   }
 
   /** Layers the gradient has crossed when it reaches the input of row {@code s}'s layer. */
@@ -238,8 +246,10 @@ final class SvgPlot {
       sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
           + "stroke-width=\"3\"/>%n", x, y, x + 24, y, c));
       sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", x + 32, y + 4, escape(n.name())));
+      String detail = n.nonFinite() != null ? "non-finite at layer " + n.nonFinite().layer()
+          : "‖v_0‖ = " + ReportWriter.sci(n.growth());
       sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#555555\">%s, "
-          + "‖v_0‖ = %s</text>%n", x + 32, y + 19, n.verdict(), ReportWriter.sci(n.growth())));
+          + "%s</text>%n", x + 32, y + 19, n.verdict(), detail));
       y += 40;
     }
     y += 4;
