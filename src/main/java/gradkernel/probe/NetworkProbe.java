@@ -23,12 +23,14 @@ final class NetworkProbe {
 
   private NetworkProbe() {}
 
-  static NetworkResult probe(NetworkSpec s, int batch, double clipNorm, long seed) {
+  static NetworkResult probe(NetworkSpec s, int batch, double clipNorm, long seed, Progress progress) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    return s.kind() == NetworkSpec.Kind.RNN ? rnn(s, batch, clipNorm, rnd) : chain(s, batch, clipNorm, rnd);
+    return s.kind() == NetworkSpec.Kind.RNN ? rnn(s, batch, clipNorm, rnd, progress)
+        : chain(s, batch, clipNorm, rnd, progress);
   }
 
-  private static NetworkResult chain(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd) {
+  private static NetworkResult chain(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
+      Progress progress) {
     int depth = s.weights().size();
     boolean residual = s.kind() == NetworkSpec.Kind.RESIDUAL;
     Activation g = s.activation();
@@ -36,6 +38,7 @@ final class NetworkProbe {
     Matrix[] z = new Matrix[depth + 1];
     a[0] = gaussian(batch, s.inputWidth(), 1, rnd);
     for (int l = 1; l <= depth; l++) {
+      progress.step(s.name() + ": forward, layer " + l + " of " + depth);
       Matrix w = s.weights().get(l - 1);
       z[l] = Matrix.zeros(batch, w.rows());
       Blas.gemm(false, true, 1f, a[l - 1], w, 0f, z[l]);
@@ -78,6 +81,7 @@ final class NetworkProbe {
           nonFinite = new NonFiniteAt(l, bad, v.data()[bad]);
         }
       }
+      progress.step(s.name() + ": backward and spectra, layer " + l + " of " + depth);
       sigma[l] = Spectra.sigmaMax(w);
       double[] range = range(z[l]);
       double sup = g.supDerivative(range[0], range[1]);
@@ -90,7 +94,8 @@ final class NetworkProbe {
         s.inputWidth());
   }
 
-  private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd) {
+  private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
+      Progress progress) {
     Matrix w = s.weights().get(0);
     Matrix u = s.weights().get(1);
     float[] bias = s.biases().get(0);
@@ -126,6 +131,7 @@ final class NetworkProbe {
     Matrix dwStep = Matrix.zeros(n, n);
     Matrix duStep = Matrix.zeros(n, u.cols());
     for (int t = steps; t >= 1; t--) {
+      progress.step(s.name() + ": backward, step " + t + " of " + steps);
       Matrix delta = Matrix.zeros(batch, n);
       g.backward(v.data(), 0, z[t].data(), 0, delta.data(), 0, n * batch);
       Blas.gemm(true, false, 1f, delta, h[t - 1], 0f, dwStep);

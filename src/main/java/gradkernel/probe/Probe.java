@@ -17,6 +17,7 @@ final class Probe {
 
   /** Runs the probe described by {@code o}. */
   static ProbeResult run(ProbeOptions o, Progress progress) throws ProbeFailure, WeightFileException {
+    progress.step("building networks");
     List<NetworkSpec> specs;
     double clip = o.clipNorm();
     if (!o.weights().isEmpty()) {
@@ -31,7 +32,7 @@ final class Probe {
     for (int i = 0; i < specs.size(); i++) {
       NetworkSpec s = specs.get(i);
       progress.step("probing " + s.name() + " (" + (i + 1) + "/" + specs.size() + ")");
-      results.add(NetworkProbe.probe(s, o.batch(), clip, o.seed() + 1000L * i));
+      results.add(NetworkProbe.probe(s, o.batch(), clip, o.seed() + 1000L * i, progress));
     }
     return new ProbeResult(Kernels.active().name(), o.seed(), o.batch(), results);
   }

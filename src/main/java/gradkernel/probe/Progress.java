@@ -2,22 +2,28 @@ package gradkernel.probe;
 
 import java.io.PrintStream;
 
-/** Progress lines on stderr for runs that take a while; silent under --quiet. */
+/**
+ * Progress lines on stderr for runs that take a while: nothing during the first second, then at
+ * most one line per second; silent under --quiet.
+ */
 final class Progress {
-  private static final long QUIET_FOR_NANOS = 1_000_000_000L;
+  private static final long NANOS_PER_LINE = 1_000_000_000L;
   private final PrintStream err;
   private final boolean quiet;
   private final long start = System.nanoTime();
+  private long last = start;
 
   Progress(PrintStream err, boolean quiet) {
     this.err = err;
     this.quiet = quiet;
   }
 
-  /** Reports a step once the run has taken longer than a moment, so quick runs stay silent. */
+  /** Reports {@code what} if a second has passed since the start or the last line. */
   void step(String what) {
-    if (!quiet && System.nanoTime() - start > QUIET_FOR_NANOS) {
-      err.printf("gradkernel: %s (%.1f s)%n", what, (System.nanoTime() - start) / 1e9);
+    long now = System.nanoTime();
+    if (!quiet && now - last >= NANOS_PER_LINE) {
+      last = now;
+      err.printf("gradkernel: %s (%.1f s)%n", what, (now - start) / 1e9);
     }
   }
 
