@@ -87,7 +87,7 @@ final class NetworkProbe {
       double sup = g.supDerivative(range[0], range[1]);
       double inf = g.infDerivative(range[0], range[1]);
       factorUp[l] = residual ? 1 + sup * sigma[l] : sup * sigma[l];
-      double sMin = w.rows() == w.cols() ? Spectra.sigmaMin(w) : Double.NaN;
+      double sMin = !residual && w.rows() == w.cols() ? Spectra.sigmaMin(w) : Double.NaN;
       factorLo[l] = residual ? 1 - sup * sigma[l] : inf * sMin;
     }
     return result(s, gradNorm, wNorm, sigma, factorUp, factorLo, grads, clipNorm, nonFinite, Double.NaN,
@@ -166,14 +166,14 @@ final class NetworkProbe {
       double[] factorUp, double[] factorLo, List<float[]> grads, double clipNorm, NonFiniteAt nonFinite,
       double rho, int width) {
     int depth = gradNorm.length - 1;
-    double logUp = 0;
-    double logLo = 0;
+    double logUp = Math.log10(gradNorm[depth]);
+    double logLo = logUp;
     LayerStat[] rows = new LayerStat[depth];
     for (int l = depth; l >= 1; l--) {
-      logUp += Math.log(factorUp[l]);
-      logLo += factorLo[l] > 0 ? Math.log(factorLo[l]) : Double.NaN;
-      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], gradNorm[l - 1] / gradNorm[l], sigma[l],
-          gradNorm[depth] * Math.exp(logUp), gradNorm[depth] * Math.exp(logLo), wNorm[l]);
+      logUp += Math.log10(factorUp[l]);
+      logLo += factorLo[l] > 0 ? Math.log10(factorLo[l]) : Double.NaN;
+      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], gradNorm[l - 1] / gradNorm[l], sigma[l], logUp, logLo,
+          wNorm[l]);
     }
     double global = 0;
     for (float[] gArr : grads) {

@@ -63,6 +63,8 @@ final class ReportWriter {
       l.put("spectralNorm", s.spectralNorm());
       l.put("upperBound", s.upperBound());
       l.put("lowerBound", s.lowerBound());
+      l.put("log10UpperBound", s.log10UpperBound());
+      l.put("log10LowerBound", s.log10LowerBound());
       l.put("weightGradNorm", s.weightGradNorm());
       layers.add(l);
     }

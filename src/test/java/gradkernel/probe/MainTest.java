@@ -135,8 +135,8 @@ class MainTest {
     }
     String svgText = Files.readString(svg);
     assertEquals("svg", SvgPlotTest.rootOfWellFormed(svgText));
-    assertEquals(nets.size(), svgText.split("<path ", -1).length - 1 - countBoundPaths(svgText),
-        "one gradient line per network");
+    assertEquals(2 * nets.size(), svgText.split("<path ", -1).length - 1 - countBoundPaths(svgText),
+        "one gradient line per network in the overview and in its own panel");
 
     Run csv = run("probe", "--format", "csv", "--quiet");
     List<String> lines = csv.out().lines().toList();

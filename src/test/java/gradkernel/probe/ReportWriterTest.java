@@ -13,7 +13,7 @@ class ReportWriterTest {
   private static NetworkResult net(int depth, NonFiniteAt nf) {
     List<LayerStat> rows = new ArrayList<>();
     for (int l = 1; l <= depth; l++) {
-      rows.add(new LayerStat(l, Math.pow(2, depth - l + 1), 2, 2, Math.pow(3, depth - l + 1), Double.NaN,
+      rows.add(new LayerStat(l, Math.pow(2, depth - l + 1), 2, 2, (depth - l + 1) * Math.log10(3), Double.NaN,
           l == 7 ? Double.POSITIVE_INFINITY : 1));
     }
     return new NetworkResult("n", "test net", "dense", "identity", "orthogonal", 2, 4, Double.NaN,
@@ -50,6 +50,8 @@ class ReportWriterTest {
       assertTrue(l7.containsKey(k), k);
     }
     assertNull(l7.get("lowerBound"));
+    assertEquals(9.0, ((Number) l7.get("upperBound")).doubleValue(), 1e-12);
+    assertEquals(2 * Math.log10(3), ((Number) l7.get("log10UpperBound")).doubleValue(), 1e-15);
     assertNull(l7.get("weightGradNorm"), "infinite values are null in JSON");
     assertEquals(4.0, ((Number) l7.get("gradNorm")).doubleValue());
   }

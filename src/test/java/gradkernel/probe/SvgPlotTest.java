@@ -39,7 +39,8 @@ class SvgPlotTest {
     List<LayerStat> rows = new java.util.ArrayList<>();
     double prev = 1;
     for (int i = norms.length - 1; i >= 0; i--) {
-      rows.add(0, new LayerStat(i + 1, norms[i], norms[i] / prev, 1, norms[i] * 10, norms[i] / 10, 0.5));
+      rows.add(0, new LayerStat(i + 1, norms[i], norms[i] / prev, 1, Math.log10(norms[i]) + 1,
+          Math.log10(norms[i]) - 1, 0.5));
       prev = norms[i];
     }
     return new NetworkResult(name, "d", "dense", "tanh", "xavier", 1, 4, Double.NaN, "STABLE", norms[0],
@@ -53,7 +54,9 @@ class SvgPlotTest {
     String svg = SvgPlot.render(r);
     assertEquals("svg", rootOfWellFormed(svg));
     assertTrue(svg.contains("a&lt;b &amp; c"));
-    assertEquals(2, svg.split("<polygon ", -1).length - 1, "one band per network");
+    assertEquals(2, svg.split("<polygon ", -1).length - 1, "one band per network (small panels)");
+    assertEquals(1, SvgPlot.render(new ProbeResult("scalar", 1, 1, List.of(net("solo", 0.5, 0.7))))
+        .split("<polygon ", -1).length - 1, "a single network gets its band in the one panel");
     assertFalse(svg.contains("NaN") || svg.contains("Infinity"), "no non-finite coordinates");
   }
 }
