@@ -66,6 +66,30 @@ class MainTest {
       assertTrue(num(l.get("upperBound")) >= num(l.get("gradNorm")) * (1 - 1e-5));
     }
     assertEquals(1, num(net.get("growth")), 1e-4);
+    Map<String, Object> last = layers(net).get(0);
+    assertEquals(0, num(last.get("log10UpperBound")), 1e-4, "isometry: the bounds are tight");
+    assertEquals(0, num(last.get("log10LowerBound")), 1e-4, "isometry: the bounds are tight");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyMeasuredNormLiesWithinItsBounds() {
+    Run r = run("probe", "--format", "json", "--quiet");
+    List<Map<String, Object>> nets = (List<Map<String, Object>>) ((Map<?, ?>) Json.parse(r.out())).get("networks");
+    int lowerChecked = 0;
+    for (Map<String, Object> net : nets) {
+      for (Map<String, Object> l : layers(net)) {
+        double g = Math.log10(num(l.get("gradNorm")));
+        String where = net.get("name") + " layer " + l.get("index");
+        // Slack: float rounding over up to 100 layers and the power-iteration tolerance.
+        assertTrue(g <= num(l.get("log10UpperBound")) + 1e-4, where);
+        if (l.get("log10LowerBound") != null) {
+          assertTrue(g >= num(l.get("log10LowerBound")) - 1e-4, where);
+          lowerChecked++;
+        }
+      }
+    }
+    assertTrue(lowerChecked > 100, "lower bounds defined for the square non-residual networks");
   }
 
   @Test
