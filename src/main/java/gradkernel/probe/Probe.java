@@ -23,6 +23,7 @@ final class Probe {
     if (!o.weights().isEmpty()) {
       specs = List.of(fromWeights(o));
     } else if (o.custom()) {
+      checkMemory(o);
       specs = List.of(configured(o));
     } else {
       specs = suite(o.seed());
@@ -35,6 +36,21 @@ final class Probe {
       results.add(NetworkProbe.probe(s, o.batch(), clip, o.seed() + 1000L * i, progress));
     }
     return new ProbeResult(Kernels.active().name(), o.seed(), o.batch(), results);
+  }
+
+  /** Fails early, with the numbers, when a configured network cannot fit in the heap. */
+  static void checkMemory(ProbeOptions o) throws ProbeFailure {
+    long layers = o.rnnSteps() > 0 ? 2 : o.depth();
+    long steps = o.rnnSteps() > 0 ? o.rnnSteps() : o.depth();
+    long w = o.width();
+    // Weights, plus per layer or step the forward tape (pre-activations, activations, inputs).
+    long bytes = 4 * (layers * w * w + 3 * (steps + 1) * o.batch() * w);
+    long max = Runtime.getRuntime().maxMemory();
+    if (bytes > max * 0.7) {
+      throw new ProbeFailure(String.format(java.util.Locale.ROOT,
+          "this network needs about %.1f GB but the JVM may use %.1f GB; reduce --depth, --width,"
+              + " --batch or --rnn-steps, or raise the heap (GRADKERNEL_JVM_OPTS=-Xmx...)", bytes / 1e9, max / 1e9));
+    }
   }
 
   /** The built-in suite: the classic ways gradients explode, vanish or stay put. */

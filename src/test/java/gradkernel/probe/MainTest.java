@@ -223,6 +223,14 @@ class MainTest {
   }
 
   @Test
+  void aNetworkTooLargeForTheHeapFailsBeforeAllocating() {
+    Run r = run("probe", "--depth", "100000", "--width", "16384");
+    assertEquals(1, r.code());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("GB") && r.err().contains("--width"), r.err());
+  }
+
+  @Test
   void helpGoesToStdoutWithExitZero() {
     Run r = run("probe", "--help");
     assertEquals(0, r.code());
