@@ -1,13 +1,161 @@
 package gradkernel.probe;
 
 import gradkernel.kernel.Kernels;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
-/** Command-line entry point (placeholder until the probe lands). */
+/**
+ * The {@code gradkernel} command line. {@link #run} returns the exit code — 0 ok, 1 failure,
+ * 2 bad usage — and writes only to the streams it is given, so tests drive it directly.
+ * User errors print one line (and for usage errors a usage line) on stderr, never a stack trace.
+ */
 public final class Main {
+  static final String USAGE = "usage: gradkernel <command> [options]   (gradkernel --help)";
+
+  static final String HELP = """
+      gradkernel — gradient flow through deep networks (pure Java, JDK Vector API).
+
+      usage: gradkernel <command> [options]
+
+      Commands:
+        probe      per-layer gradient norms, spectral bounds, verdict and clipping effect for a
+                   built-in suite of networks or your own weights (gradkernel probe --help)
+        inspect    list the tensors in .npy / .npz / .safetensors files (name, dtype, shape)
+        help       this text, or help for a command: gradkernel help probe
+
+      Exit codes: 0 ok, 1 failure, 2 bad usage.
+      """;
+
+  private static final String INSPECT_USAGE = "usage: gradkernel inspect FILE...";
+
   private Main() {}
 
-  /** Runs the command line. */
+  /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.out.println("gradkernel kernels: " + Kernels.active().name());
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+        StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    int code = run(args, out, err);
+    out.flush();
+    System.exit(code);
+  }
+
+  /** Runs {@code args}, writing results to {@code out} and messages to {@code err}; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return dispatch(Arrays.asList(args), out, err);
+    } catch (UsageException e) {
+      err.println("gradkernel: " + e.getMessage());
+      err.println(e.usage());
+      return 2;
+    } catch (WeightFileException | ProbeFailure e) {
+      err.println("gradkernel: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("gradkernel: " + e.getMessage());
+      return 1;
+    } catch (OutOfMemoryError e) {
+      err.println("gradkernel: out of memory; try a smaller --width, --depth or --batch, or a larger -Xmx"
+          + " (GRADKERNEL_JVM_OPTS)");
+      return 1;
+    } catch (RuntimeException e) {
+      // A bug, not a user error: one line, and the trace only when asked for.
+      err.println("gradkernel: internal error: " + e + (System.getenv("GRADKERNEL_DEBUG") == null
+          ? " (set GRADKERNEL_DEBUG=1 for the stack trace)" : ""));
+      if (System.getenv("GRADKERNEL_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
+  }
+
+  private static int dispatch(List<String> args, PrintStream out, PrintStream err)
+      throws UsageException, IOException, ProbeFailure {
+    if (args.isEmpty()) {
+      throw new UsageException("missing command (probe, inspect or help)", USAGE);
+    }
+    String cmd = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    switch (cmd) {
+      case "--help", "-h", "help" -> {
+        if (rest.isEmpty()) {
+          out.print(HELP);
+        } else if (rest.get(0).equals("probe")) {
+          out.print(ProbeCli.HELP);
+        } else if (rest.get(0).equals("inspect")) {
+          out.println(INSPECT_USAGE);
+        } else {
+          throw new UsageException("no help for unknown command '" + rest.get(0) + "'", USAGE);
+        }
+        return 0;
+      }
+      case "--version" -> {
+        out.println("gradkernel 0.1.0-SNAPSHOT (kernels: " + Kernels.active().name() + ")");
+        return 0;
+      }
+      case "probe" -> {
+        ProbeOptions o = ProbeCli.parse(rest);
+        if (o == null) {
+          out.print(ProbeCli.HELP);
+          return 0;
+        }
+        return probe(o, out, err);
+      }
+      case "inspect" -> {
+        return inspect(rest, out);
+      }
+      default -> throw new UsageException("unknown command '" + cmd + "' (probe, inspect or help)", USAGE);
+    }
+  }
+
+  private static int probe(ProbeOptions o, PrintStream out, PrintStream err)
+      throws IOException, ProbeFailure {
+    Progress progress = new Progress(err, o.quiet());
+    ProbeResult r = Probe.run(o, progress);
+    if (o.plot() != null) {
+      Path p = Path.of(o.plot());
+      try {
+        Files.writeString(p, SvgPlot.render(r), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ProbeFailure("cannot write the plot to " + p + " (" + e.getMessage() + ")");
+      }
+      progress.say("plot written to " + p);
+    }
+    out.print(switch (o.format()) {
+      case JSON -> ReportWriter.json(r);
+      case CSV -> ReportWriter.csv(r);
+      case TABLE -> ReportWriter.table(r, o.allLayers());
+    });
+    return 0;
+  }
+
+  private static int inspect(List<String> files, PrintStream out) throws UsageException,
+      WeightFileException {
+    if (files.isEmpty() || files.contains("--help")) {
+      if (files.contains("--help")) {
+        out.println(INSPECT_USAGE);
+        return 0;
+      }
+      throw new UsageException("inspect needs at least one file", INSPECT_USAGE);
+    }
+    for (String spec : files) {
+      if (spec.startsWith("-")) {
+        throw new UsageException("unknown option '" + spec + "'", INSPECT_USAGE);
+      }
+      for (Path p : WeightStack.expand(spec)) {
+        List<Tensor> tensors = WeightStack.readFile(p);
+        out.println(p);
+        for (Tensor t : tensors) {
+          out.printf("  %-40s %-8s %s%n", t.name(), t.sourceDtype(), t.shapeString());
+        }
+      }
+    }
+    return 0;
   }
 }

@@ -1,0 +1,153 @@
+package gradkernel.probe;
+
+import gradkernel.activation.Activation;
+import gradkernel.activation.Activations;
+import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Matrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Builds the networks a probe run asks for (the suite, one configured network, or loaded weights) and probes them. */
+final class Probe {
+  /** Clip norm the suite uses when none is given, so the table shows what clipping does. */
+  static final double SUITE_CLIP_NORM = 1.0;
+
+  private Probe() {}
+
+  /** Runs the probe described by {@code o}. */
+  static ProbeResult run(ProbeOptions o, Progress progress) throws ProbeFailure, WeightFileException {
+    progress.step("building networks");
+    List<NetworkSpec> specs;
+    double clip = o.clipNorm();
+    if (!o.weights().isEmpty()) {
+      specs = List.of(fromWeights(o));
+    } else if (o.custom()) {
+      checkMemory(o);
+      specs = List.of(configured(o));
+    } else {
+      specs = suite(o.seed());
+      clip = Double.isNaN(clip) ? SUITE_CLIP_NORM : clip;
+    }
+    List<NetworkResult> results = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      NetworkSpec s = specs.get(i);
+      progress.step("probing " + s.name() + " (" + (i + 1) + "/" + specs.size() + ")");
+      results.add(NetworkProbe.probe(s, o.batch(), clip, o.seed() + 1000L * i, progress));
+    }
+    return new ProbeResult(Kernels.active().name(), o.seed(), o.batch(), results);
+  }
+
+  /** Fails early, with the numbers, when a configured network cannot fit in the heap. */
+  static void checkMemory(ProbeOptions o) throws ProbeFailure {
+    long layers = o.rnnSteps() > 0 ? 2 : o.depth();
+    long steps = o.rnnSteps() > 0 ? o.rnnSteps() : o.depth();
+    long w = o.width();
+    // Weights, plus per layer or step the forward tape (pre-activations, activations, inputs).
+    long bytes = 4 * (layers * w * w + 3 * (steps + 1) * o.batch() * w);
+    long max = Runtime.getRuntime().maxMemory();
+    if (bytes > max * 0.7) {
+      throw new ProbeFailure(String.format(java.util.Locale.ROOT,
+          "this network needs about %.1f GB but the JVM may use %.1f GB; reduce --depth, --width,"
+              + " --batch or --rnn-steps, or raise the heap (GRADKERNEL_JVM_OPTS=-Xmx...)", bytes / 1e9, max / 1e9));
+    }
+  }
+
+  /** The built-in suite: the classic ways gradients explode, vanish or stay put. */
+  static List<NetworkSpec> suite(long seed) {
+    List<NetworkSpec> s = new ArrayList<>();
+    int depth = 50;
+    int width = 128;
+    Activation tanh = Activations.TANH;
+    s.add(dense("tanh-xavier", "50 tanh layers, Xavier init (gain 1)", NetworkSpec.Kind.DENSE, tanh,
+        "xavier", 1, depth, width, seed));
+    s.add(dense("tanh-gain-2.5", "50 tanh layers, Xavier init with a too-large gain 2.5",
+        NetworkSpec.Kind.DENSE, tanh, "xavier", 2.5, depth, width, seed + 1));
+    s.add(dense("tanh-gain-0.5", "50 tanh layers, Xavier init with a too-small gain 0.5",
+        NetworkSpec.Kind.DENSE, tanh, "xavier", 0.5, depth, width, seed + 2));
+    Activation relu = optional("relu");
+    if (relu != null) {
+      s.add(dense("relu-he", "50 ReLU layers, He init", NetworkSpec.Kind.DENSE, relu, "he", 1, depth,
+          width, seed + 3));
+    }
+    s.add(dense("residual-tanh", "50 residual tanh blocks a + tanh(W a + b), Xavier init",
+        NetworkSpec.Kind.RESIDUAL, tanh, "xavier", 1, depth, width, seed + 4));
+    Activation linear = Activations.IDENTITY;
+    s.add(rnn("rnn-linear-0.9", "linear RNN, 100 steps, W = 0.9·orthogonal (ρ = 0.9)", linear, 0.9,
+        100, width, seed + 5));
+    s.add(rnn("rnn-linear-1.1", "linear RNN, 100 steps, W = 1.1·orthogonal (ρ = 1.1)", linear, 1.1,
+        100, width, seed + 6));
+    s.add(rnn("rnn-tanh-1.1", "tanh RNN, 100 steps, W = 1.1·orthogonal: saturation caps the growth",
+        tanh, 1.1, 100, width, seed + 7));
+    return s;
+  }
+
+  private static Activation optional(String spec) {
+    try {
+      return Activations.of(spec);
+    } catch (IllegalArgumentException notYetAvailable) {
+      return null;
+    }
+  }
+
+  static NetworkSpec configured(ProbeOptions o) {
+    Activation act = Activations.of(o.activation());
+    if (o.rnnSteps() > 0) {
+      String d = "vanilla " + act.name() + " RNN, " + o.rnnSteps() + " steps, width " + o.width()
+          + ", W: " + o.init() + " init, gain " + o.gain();
+      return rnnWith("rnn", d, act, o.init(), o.gain(), o.rnnSteps(), o.width(), o.seed());
+    }
+    NetworkSpec.Kind kind = o.residual() ? NetworkSpec.Kind.RESIDUAL : NetworkSpec.Kind.DENSE;
+    String d = o.depth() + (o.residual() ? " residual " : " dense ") + act.name() + " layers, width "
+        + o.width() + ", " + o.init() + " init, gain " + o.gain();
+    return dense(kind.label(), d, kind, act, o.init(), o.gain(), o.depth(), o.width(), o.seed());
+  }
+
+  static NetworkSpec fromWeights(ProbeOptions o) throws WeightFileException, ProbeFailure {
+    WeightStack stack = WeightStack.load(o.weights(), o.select(), o.orderByName());
+    Activation act = Activations.of(o.activation());
+    List<Matrix> ws = new ArrayList<>();
+    List<float[]> bs = new ArrayList<>();
+    for (WeightStack.Layer l : stack.layers()) {
+      ws.add(Matrix.of(l.weight().data(), l.out(), l.in()));
+      bs.add(l.bias() == null ? null : l.bias().data());
+      if (o.residual() && l.out() != l.in()) {
+        throw new ProbeFailure("--residual needs square weights, but '" + l.weight().name()
+            + "' has shape " + l.weight().shapeString());
+      }
+    }
+    NetworkSpec.Kind kind = o.residual() ? NetworkSpec.Kind.RESIDUAL : NetworkSpec.Kind.DENSE;
+    String d = ws.size() + (o.residual() ? " residual " : " dense ") + act.name() + " layers from "
+        + String.join(", ", o.weights()) + " (" + ws.get(0).cols() + " → " + ws.get(ws.size() - 1).rows() + ")";
+    return new NetworkSpec(name(o.weights()), d, kind, act, "loaded", Double.NaN, ws, bs, 0);
+  }
+
+  private static String name(List<String> files) {
+    String f = java.nio.file.Path.of(files.get(0)).getFileName().toString();
+    return f.replaceFirst("\\.(npy|npz|safetensors)$", "") + (files.size() > 1 ? "+" : "");
+  }
+
+  static NetworkSpec dense(String name, String description, NetworkSpec.Kind kind, Activation act,
+      String init, double gain, int depth, int width, long seed) {
+    List<Matrix> ws = new ArrayList<>();
+    List<float[]> bs = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      ws.add(Initializers.weight(init, gain, width, width, seed * 7919 + l));
+      bs.add(new float[width]);
+    }
+    return new NetworkSpec(name, description, kind, act, init, gain, ws, bs, 0);
+  }
+
+  static NetworkSpec rnn(String name, String description, Activation act, double rho, int steps,
+      int width, long seed) {
+    return rnnWith(name, description, act, "orthogonal", rho, steps, width, seed);
+  }
+
+  private static NetworkSpec rnnWith(String name, String description, Activation act, String init,
+      double gain, int steps, int width, long seed) {
+    Matrix w = Initializers.weight(init, gain, width, width, seed * 7919);
+    Matrix u = Initializers.weight("xavier", 1, width, width, seed * 7919 + 1);
+    return new NetworkSpec(name, description, NetworkSpec.Kind.RNN, act, init, gain, List.of(w, u),
+        Arrays.asList(new float[width], null), steps);
+  }
+}
