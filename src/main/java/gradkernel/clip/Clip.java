@@ -1,89 +1,316 @@
 package gradkernel.clip;
 
-import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
 
 /**
- * Overflow-safe gradient clipping over lists of float tensors, treated as one concatenated vector.
+ * Overflow-safe gradient clipping over lists of float tensors, treated as one concatenated vector
+ * unless the method says per tensor or per unit. See the package documentation for semantics and
+ * the comparison with PyTorch, Optax and TensorFlow.
  *
- * <p>Norms are accumulated in double (squares of floats are exact in double and cannot overflow
- * it), so the L2 norm of finite input is finite and within ~n·2⁻⁵³ relative of the exact value,
- * unlike PyTorch's per-tensor float norms, which overflow to inf on values near 1e19.
- * Non-finite input throws {@link IllegalArgumentException} naming tensor and element index and
- * value, before any buffer is written.
+ * <p>Common contract: norms come from {@link NormAccumulator} (finite for finite input of any
+ * magnitude, relative error ≤ (n/2 + 2)·2⁻⁵³ for L2); a clip scales only when norm > maxNorm, by
+ * maxNorm/norm rounded down, so the post-clip norm is ≤ maxNorm·(1 + 4ε) (ε = 2⁻²³) plus at most
+ * √n·2⁻¹⁴⁹ when results fall into float's subnormal range; below the limit nothing is written.
+ * maxNorm/limit must be finite and ≥ 0 (0 zeroes the gradients); all arguments are validated
+ * before any buffer is written. Non-finite gradients follow a {@link NonFinite} policy,
+ * {@link NonFinite#THROW} by default.
  */
 public final class Clip {
   private Clip() {}
 
-  /** L2 norm over all tensors as if concatenated; finite for finite input. */
+  /** L2 norm over all tensors as if concatenated; finite for finite input; throws on NaN/±∞. */
   public static double globalNorm(float[]... grads) {
-    return Math.sqrt(sumOfSquares(grads));
+    return globalNorm(2, NonFinite.THROW, grads);
   }
 
-  /** p-norm (p ≥ 1 or +∞) over all tensors; scaled by max|x| so it never overflows. */
+  /** p-norm (p ≥ 1 or +∞) over all tensors as if concatenated; throws on NaN/±∞. */
   public static double globalNorm(double p, float[]... grads) {
-    if (!(p >= 1)) {
-      throw new IllegalArgumentException("p must be >= 1 or +Infinity, got " + p);
-    }
-    Kernels k = Kernels.active();
-    double max = 0;
-    for (int t = 0; t < grads.length; t++) {
-      float[] g = Objects.requireNonNull(grads[t], "grads[" + t + "]");
-      max = Math.max(max, k.maxAbs(g.length, g, 0));
-    }
-    if (p == 2) {
-      return globalNorm(grads);
-    }
-    if (p == Double.POSITIVE_INFINITY || max == 0 || !Double.isFinite(max)) {
-      return max;
-    }
-    double s = 0;
-    for (float[] g : grads) {
-      for (float x : g) {
-        s += Math.pow(Math.abs(x) / max, p);
-      }
-    }
-    return max * Math.pow(s, 1 / p);
+    return globalNorm(p, NonFinite.THROW, grads);
   }
 
   /**
-   * Clips in place so the global L2 norm is ≤ maxNorm; returns the pre-clip norm. Scales only when
-   * norm > maxNorm (no write pass otherwise). maxNorm must be ≥ 0 and not NaN; +∞ never clips.
+   * p-norm over all tensors under a policy: THROW throws {@link NonFiniteException}; SKIP returns
+   * NaN (any NaN) or +∞; ZERO zeroes the non-finite elements and returns the norm of the rest.
+   */
+  public static double globalNorm(double p, NonFinite policy, float[]... grads) {
+    NormAccumulator acc = NormAccumulator.of(p);
+    Objects.requireNonNull(policy, "policy");
+    acc.addAll(grads);
+    if (mustZero(acc, policy)) {
+      for (float[] g : grads) {
+        Scaling.zeroNonFinite(g, 0, g.length);
+      }
+      acc.reset().addAll(grads);
+    }
+    return acc.norm();
+  }
+
+  /**
+   * Clips in place so the global L2 norm is ≤ maxNorm (finite, ≥ 0); returns the pre-clip norm.
+   * One read pass, plus one scaling pass only when norm > maxNorm. Throws on NaN/±∞, untouched.
    */
   public static double byGlobalNorm(double maxNorm, float[]... grads) {
-    if (!(maxNorm >= 0)) {
-      throw new IllegalArgumentException("maxNorm must be >= 0, got " + maxNorm);
-    }
-    double norm = globalNorm(grads);
-    if (norm > maxNorm) {
-      // Round the coefficient down so float rounding of scaled values cannot push above maxNorm.
-      float c = Math.nextDown((float) (maxNorm / norm));
-      c = Math.max(c, 0f);
-      Kernels k = Kernels.active();
+    return byGlobalNorm(maxNorm, 2, NonFinite.THROW, grads);
+  }
+
+  /**
+   * Clips in place so the global p-norm is ≤ maxNorm; returns the pre-clip norm (after ZERO's
+   * zeroing; non-finite under SKIP, with nothing written).
+   */
+  public static double byGlobalNorm(double maxNorm, double p, NonFinite policy,
+      float[]... grads) {
+    checkLimit("maxNorm", maxNorm);
+    double norm = globalNorm(p, policy, grads);
+    if (Double.isFinite(norm) && norm > maxNorm) {
+      double c = Scaling.coefficient(norm, maxNorm);
       for (float[] g : grads) {
-        k.scal(g.length, c, g, 0);
+        Scaling.apply(c, g, 0, g.length);
       }
     }
     return norm;
   }
 
-  private static double sumOfSquares(float[]... grads) {
-    Objects.requireNonNull(grads, "grads");
-    Kernels k = Kernels.active();
-    double s = 0;
-    for (int t = 0; t < grads.length; t++) {
-      float[] g = Objects.requireNonNull(grads[t], "grads[" + t + "]");
-      s += k.sumOfSquares(g.length, g, 0);
-    }
-    if (!Double.isFinite(s)) {
-      for (int t = 0; t < grads.length; t++) {
-        int i = k.indexOfNonFinite(grads[t].length, grads[t], 0);
-        if (i >= 0) {
-          throw new IllegalArgumentException("non-finite gradient: grads[" + t + "][" + i + "] = "
-              + grads[t][i]);
-        }
+  /**
+   * The factor a clip to maxNorm applies to gradients of norm {@code norm}: 1 when norm ≤ maxNorm,
+   * else maxNorm/norm rounded down. Both arguments finite and ≥ 0.
+   */
+  public static double clipCoefficient(double norm, double maxNorm) {
+    checkNorm(norm);
+    checkLimit("maxNorm", maxNorm);
+    return Scaling.coefficient(norm, maxNorm);
+  }
+
+  /**
+   * Second half of the split API: given the global norm (e.g. from a {@link NormAccumulator}
+   * filled during backward), scales every tensor by {@link #clipCoefficient} when norm > maxNorm
+   * (one write pass), else touches nothing. Returns the coefficient (1 when nothing was written).
+   */
+  public static double scaleToNorm(double norm, double maxNorm, float[]... grads) {
+    double c = clipCoefficient(norm, maxNorm);
+    checkTensors(grads);
+    if (c < 1) {
+      for (float[] g : grads) {
+        Scaling.apply(c, g, 0, g.length);
       }
     }
-    return s;
+    return c;
   }
+
+  /** Clips one tensor to L2 norm ≤ maxNorm; returns its pre-clip norm; throws on NaN/±∞. */
+  public static double byNorm(double maxNorm, float[] grad) {
+    return byNorm(maxNorm, NonFinite.THROW, grad, 0, NormAccumulator.checkedLength(grad, 0));
+  }
+
+  /**
+   * Clips {@code grad[off, off+len)} to L2 norm ≤ maxNorm under a policy; returns its pre-clip
+   * norm (non-finite under SKIP, with nothing written).
+   */
+  public static double byNorm(double maxNorm, NonFinite policy, float[] grad, int off, int len) {
+    checkLimit("maxNorm", maxNorm);
+    Objects.requireNonNull(policy, "policy");
+    NormAccumulator acc = NormAccumulator.l2().add(grad, off, len);
+    if (mustZero(acc, policy)) {
+      Scaling.zeroNonFinite(grad, off, len);
+      acc.reset().add(grad, off, len);
+    }
+    double norm = acc.norm();
+    if (Double.isFinite(norm) && norm > maxNorm) {
+      Scaling.apply(Scaling.coefficient(norm, maxNorm), grad, off, len);
+    }
+    return norm;
+  }
+
+  /**
+   * Clips every tensor separately to L2 norm ≤ maxNorm. {@code normsOut} (length ≥ grads.length)
+   * receives each pre-clip norm. Every norm is computed before anything is written, so THROW
+   * leaves all buffers untouched and SKIP changes nothing if any tensor is non-finite. Returns the
+   * number of tensors scaled.
+   */
+  public static int byTensorNorms(double maxNorm, NonFinite policy, double[] normsOut,
+      float[]... grads) {
+    checkLimit("maxNorm", maxNorm);
+    Objects.requireNonNull(policy, "policy");
+    checkTensors(grads);
+    Objects.requireNonNull(normsOut, "normsOut");
+    if (normsOut.length < grads.length) {
+      throw new IllegalArgumentException("normsOut: length " + normsOut.length + " < "
+          + grads.length + " tensors");
+    }
+    NormAccumulator acc = NormAccumulator.l2();
+    boolean finite = true;
+    for (int t = 0; t < grads.length; t++) {
+      acc.reset().add(grads[t]);
+      if (!acc.isFinite()) {
+        if (policy == NonFinite.THROW) {
+          throw new NonFiniteException("gradient", t, acc.nonFiniteElement(),
+              acc.nonFiniteValue());
+        }
+        if (policy == NonFinite.ZERO) {
+          Scaling.zeroNonFinite(grads[t], 0, grads[t].length);
+          acc.reset().add(grads[t]);
+        }
+      }
+      normsOut[t] = acc.norm();
+      finite &= acc.isFinite();
+    }
+    int clipped = 0;
+    for (int t = 0; finite && t < grads.length; t++) {
+      if (normsOut[t] > maxNorm) {
+        Scaling.apply(Scaling.coefficient(normsOut[t], maxNorm), grads[t], 0, grads[t].length);
+        clipped++;
+      }
+    }
+    return clipped;
+  }
+
+  /** Clamps every element to [-limit, limit] (limit finite, ≥ 0); returns the pre-clip max|g|. */
+  public static double byValue(double limit, float[]... grads) {
+    return byValue(limit, NonFinite.THROW, grads);
+  }
+
+  /**
+   * Clamps every element to [-limit, limit] under a policy; returns the pre-clip max|g| (one read
+   * pass; the clamp pass runs only when max|g| > limit). The float bound is limit rounded down.
+   */
+  public static double byValue(double limit, NonFinite policy, float[]... grads) {
+    checkLimit("limit", limit);
+    double max = globalNorm(Double.POSITIVE_INFINITY, policy, grads);
+    float hi = limit >= Float.MAX_VALUE ? Float.MAX_VALUE : Scaling.roundDown(limit);
+    if (Double.isFinite(max) && max > hi) {
+      gradkernel.kernel.Kernels k = gradkernel.kernel.Kernels.active();
+      for (float[] g : grads) {
+        k.clamp(g.length, -hi, hi, g, 0);
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Adaptive gradient clipping (Brock et al. 2021, Optax {@code adaptive_grad_clip}) of a dense
+   * layer: weights and gradients are [out, in] row-major, each row (output unit) i is scaled so
+   * ‖g_i‖ ≤ clipping·max(‖w_i‖, eps). clipping and eps finite, ≥ 0. {@code gradRowNormsOut}
+   * (length ≥ rows) receives the pre-clip ‖g_i‖. Non-finite gradients or weights throw before
+   * anything is written. Returns the number of rows scaled.
+   */
+  public static int adaptive(double clipping, double eps, Matrix weight, Matrix grad,
+      double[] gradRowNormsOut) {
+    return Adaptive.clip(clipping, eps, weight, grad, gradRowNormsOut);
+  }
+
+  /** {@link #adaptive(double, double, Matrix, Matrix, double[])} with an allocated scratch. */
+  public static int adaptive(double clipping, double eps, Matrix weight, Matrix grad) {
+    Objects.requireNonNull(grad, "grad");
+    return Adaptive.clip(clipping, eps, weight, grad, new double[grad.rows()]);
+  }
+
+  /**
+   * Adaptive clipping of a vector parameter (bias, gain) as a single unit, as Optax does for
+   * 1-D parameters: ‖g‖ ≤ clipping·max(‖w‖, eps). Returns 1 if scaled, else 0.
+   */
+  public static int adaptive(double clipping, double eps, Vec weight, Vec grad) {
+    Objects.requireNonNull(weight, "weight");
+    Objects.requireNonNull(grad, "grad");
+    return Adaptive.clip(clipping, eps,
+        new Matrix(weight.data(), weight.offset(), 1, weight.length(), Math.max(1,
+            weight.length())),
+        new Matrix(grad.data(), grad.offset(), 1, grad.length(), Math.max(1, grad.length())),
+        new double[1]);
+  }
+
+  /**
+   * {@link #globalNorm(float[]...)} with chunk partials computed on the common ForkJoin pool;
+   * bit-identical to the sequential result for any number of threads.
+   */
+  public static double globalNormParallel(float[]... grads) {
+    return globalNormParallel(ForkJoinPool.commonPool(), 2, NonFinite.THROW, grads);
+  }
+
+  /**
+   * {@link #globalNorm(double, NonFinite, float[]...)} on {@code pool}: bit-identical to the
+   * sequential result (same fixed chunks, same combination order) for any pool size.
+   */
+  public static double globalNormParallel(ForkJoinPool pool, double p, NonFinite policy,
+      float[]... grads) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(policy, "policy");
+    NormAccumulator acc = NormAccumulator.of(p);
+    ParallelNorm chunks = ParallelNorm.of(grads);
+    chunks.accumulate(pool, acc);
+    if (mustZero(acc, policy)) {
+      for (float[] g : grads) {
+        Scaling.zeroNonFinite(g, 0, g.length);
+      }
+      chunks.accumulate(pool, acc.reset());
+    }
+    return acc.norm();
+  }
+
+  /**
+   * {@link #byGlobalNorm(double, float[]...)} with both passes split over the common ForkJoin
+   * pool; results (norm and every clipped element) bit-identical to the sequential method.
+   */
+  public static double byGlobalNormParallel(double maxNorm, float[]... grads) {
+    return byGlobalNormParallel(ForkJoinPool.commonPool(), maxNorm, 2, NonFinite.THROW, grads);
+  }
+
+  /**
+   * {@link #byGlobalNorm(double, double, NonFinite, float[]...)} on {@code pool}; bit-identical
+   * to the sequential method for any pool size.
+   */
+  public static double byGlobalNormParallel(ForkJoinPool pool, double maxNorm, double p,
+      NonFinite policy, float[]... grads) {
+    checkLimit("maxNorm", maxNorm);
+    double norm = globalNormParallel(pool, p, policy, grads);
+    if (Double.isFinite(norm) && norm > maxNorm) {
+      ParallelNorm.of(grads).scale(pool, Scaling.coefficient(norm, maxNorm));
+    }
+    return norm;
+  }
+
+  /** {@link #scaleToNorm} with the scaling pass split over {@code pool}. */
+  public static double scaleToNormParallel(ForkJoinPool pool, double norm, double maxNorm,
+      float[]... grads) {
+    Objects.requireNonNull(pool, "pool");
+    double c = clipCoefficient(norm, maxNorm);
+    ParallelNorm chunks = ParallelNorm.of(grads);
+    if (c < 1) {
+      chunks.scale(pool, c);
+    }
+    return c;
+  }
+
+  /** True when policy is ZERO and acc saw non-finite input; throws under THROW. */
+  private static boolean mustZero(NormAccumulator acc, NonFinite policy) {
+    if (acc.isFinite()) {
+      return false;
+    }
+    if (policy == NonFinite.THROW) {
+      acc.requireFinite();
+    }
+    return policy == NonFinite.ZERO;
+  }
+
+  static void checkLimit(String name, double v) {
+    if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+    }
+  }
+
+  private static void checkNorm(double norm) {
+    if (!(norm >= 0) || norm == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("norm must be finite and >= 0, got " + norm
+          + " (handle non-finite gradients with a NonFinite policy first)");
+    }
+  }
+
+  private static void checkTensors(float[][] grads) {
+    Objects.requireNonNull(grads, "grads");
+    for (int t = 0; t < grads.length; t++) {
+      NormAccumulator.checkedLength(grads[t], t);
+    }
+  }
+
 }

@@ -1,0 +1,61 @@
+package gradkernel.clip;
+
+import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Matrix;
+import java.util.Objects;
+
+/** Unit-wise adaptive gradient clipping (AGC) of one [out, in] row-major layer. */
+final class Adaptive {
+  private Adaptive() {}
+
+  static int clip(double clipping, double eps, Matrix w, Matrix g, double[] gradRowNorms) {
+    Clip.checkLimit("clipping", clipping);
+    Clip.checkLimit("eps", eps);
+    Objects.requireNonNull(w, "weight");
+    Objects.requireNonNull(g, "grad");
+    Objects.requireNonNull(gradRowNorms, "gradRowNormsOut");
+    if (w.rows() != g.rows() || w.cols() != g.cols()) {
+      throw new IllegalArgumentException("weight " + w.shape() + " and grad " + g.shape()
+          + " must have the same [out, in] shape");
+    }
+    int rows = g.rows();
+    int cols = g.cols();
+    if (gradRowNorms.length < rows) {
+      throw new IllegalArgumentException("gradRowNormsOut: length " + gradRowNorms.length
+          + " < " + rows + " rows of grad " + g.shape());
+    }
+    // Pass 1 reads only, so a non-finite value anywhere throws with every buffer untouched.
+    for (int i = 0; i < rows; i++) {
+      gradRowNorms[i] = Math.sqrt(rowSumOfSquares("gradient", g, i));
+      rowSumOfSquares("weight", w, i);
+    }
+    Kernels k = Kernels.active();
+    int clipped = 0;
+    for (int i = 0; i < rows; i++) {
+      if (gradRowNorms[i] <= clipping * eps) {
+        continue; // within the limit whatever ‖w_i‖ is: skip reading the weight row again
+      }
+      double wNorm = k.nrm2(cols, w.data(), w.offset() + i * w.ld());
+      double limit = clipping * Math.max(wNorm, eps);
+      if (gradRowNorms[i] > limit) {
+        Scaling.apply(Scaling.coefficient(gradRowNorms[i], limit), g.data(),
+            g.offset() + i * g.ld(), cols);
+        clipped++;
+      }
+    }
+    return clipped;
+  }
+
+  /** Σ of squares of row i; throws NonFiniteException (tensor = row, element = column). */
+  private static double rowSumOfSquares(String what, Matrix m, int i) {
+    Kernels k = Kernels.active();
+    int off = m.offset() + i * m.ld();
+    double s = k.sumOfSquares(m.cols(), m.data(), off);
+    if (!Double.isFinite(s)) {
+      int j = k.indexOfNonFinite(m.cols(), m.data(), off);
+      throw new NonFiniteException(what + " " + m.shape() + " (tensor index = row)", i, j,
+          m.data()[off + j]);
+    }
+    return s;
+  }
+}
