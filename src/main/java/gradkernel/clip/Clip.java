@@ -11,12 +11,14 @@ import java.util.concurrent.ForkJoinPool;
  * the comparison with PyTorch, Optax and TensorFlow.
  *
  * <p>Common contract: norms come from {@link NormAccumulator} (finite for finite input of any
- * magnitude, relative error ≤ (n/2 + 2)·2⁻⁵³ for L2); a clip scales only when norm > maxNorm, by
- * maxNorm/norm rounded down, so the post-clip norm is ≤ maxNorm·(1 + 4ε) (ε = 2⁻²³) plus at most
- * √n·2⁻¹⁴⁹ when results fall into float's subnormal range; below the limit nothing is written.
- * maxNorm/limit must be finite and ≥ 0 (0 zeroes the gradients); all arguments are validated
- * before any buffer is written. Non-finite gradients follow a {@link NonFinite} policy,
- * {@link NonFinite#THROW} by default.
+ * magnitude, relative error ≤ (n/2 + 2)·2⁻⁵³ for L2). A clip scales only when norm &gt; maxNorm,
+ * by {@link #clipCoefficient} = maxNorm/norm·(1 − 2⁻²²) rounded down to float, so the post-clip
+ * norm lies in [maxNorm·(1 − 4ε), maxNorm·(1 + 4ε)] (ε = 2⁻²³); for n ≤ 2²⁸ elements and results
+ * above float's subnormal range it is even ≤ maxNorm as computed here, which makes clipping
+ * idempotent (a second clip writes nothing). Subnormal results add at most √n·2⁻¹⁴⁹ absolute.
+ * Below the limit nothing is written. maxNorm/limit must be finite and ≥ 0 (0 zeroes the
+ * gradients); all arguments are validated before any buffer is written. Non-finite gradients
+ * follow a {@link NonFinite} policy, {@link NonFinite#THROW} by default.
  */
 public final class Clip {
   private Clip() {}
@@ -75,7 +77,8 @@ public final class Clip {
 
   /**
    * The factor a clip to maxNorm applies to gradients of norm {@code norm}: 1 when norm ≤ maxNorm,
-   * else maxNorm/norm rounded down. Both arguments finite and ≥ 0.
+   * else maxNorm/norm·(1 − 2⁻²²) (the slack absorbs element and norm rounding, see the class
+   * comment). Both arguments finite and ≥ 0.
    */
   public static double clipCoefficient(double norm, double maxNorm) {
     checkNorm(norm);

@@ -9,14 +9,16 @@ final class Scaling {
 
   private Scaling() {}
 
-  /** min(1, limit/norm) rounded down in double; 1 when norm ≤ limit (both finite, ≥ 0). */
+  /**
+   * Slack below limit/norm that absorbs the rounding of each scaled element (2⁻²⁴) and of the
+   * norm itself ((n/2 + 2)·2⁻⁵³ ≤ 2⁻²⁶ for n ≤ 2²⁸), so the clipped gradient's computed norm is
+   * ≤ limit and a second clip writes nothing (idempotence).
+   */
+  static final double SLACK = 1 - 0x1p-22;
+
+  /** limit/norm·(1 − 2⁻²²) when norm &gt; limit, else 1 (both finite, ≥ 0). */
   static double coefficient(double norm, double limit) {
-    if (!(norm > limit)) {
-      return 1;
-    }
-    double c = limit / norm;
-    // The residual c·norm − limit is computed exactly by fma: step down if c was rounded up.
-    return Math.fma(c, norm, -limit) > 0 ? Math.nextDown(c) : c;
+    return norm > limit ? limit / norm * SLACK : 1;
   }
 
   /** c as a float, rounded down, for c ≥ Float.MIN_NORMAL. */
