@@ -1,0 +1,94 @@
+package gradkernel.clip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The parallel entry points are bit-identical to the sequential ones for any pool size. */
+class ParallelClipTest {
+  static final int C = NormAccumulator.CHUNK;
+  static ForkJoinPool[] pools;
+
+  @BeforeAll
+  static void pools() {
+    pools = new ForkJoinPool[] {new ForkJoinPool(1), new ForkJoinPool(2), new ForkJoinPool(3),
+        new ForkJoinPool(5), ForkJoinPool.commonPool()};
+  }
+
+  @AfterAll
+  static void shutdown() {
+    for (int i = 0; i < pools.length - 1; i++) {
+      pools[i].shutdown();
+    }
+  }
+
+  static float[][] chunkEdges(long seed) {
+    Random r = new Random(seed);
+    int[] lengths = {0, 1, C - 1, C, C + 1, 3 * C + 17, 13, 0, 2 * C};
+    float[][] g = new float[lengths.length][];
+    for (int t = 0; t < g.length; t++) {
+      g[t] = Ref.tensor(r, lengths[t], r.nextInt(50) - 25);
+    }
+    return g;
+  }
+
+  @Test
+  void normsBitIdenticalForEveryPoolSizeAndP() {
+    float[][] g = chunkEdges(1);
+    for (double p : new double[] {1, 2, 2.5, 3, Double.POSITIVE_INFINITY}) {
+      double seq = Clip.globalNorm(p, g);
+      for (ForkJoinPool pool : pools) {
+        double par = Clip.globalNormParallel(pool, p, NonFinite.THROW, g);
+        assertEquals(Double.doubleToRawLongBits(seq), Double.doubleToRawLongBits(par),
+            "p=" + p + " pool " + pool.getParallelism());
+      }
+    }
+    assertEquals(Clip.globalNorm(g), Clip.globalNormParallel(g));
+  }
+
+  @Test
+  void clipBitIdenticalForEveryPoolSize() {
+    for (ForkJoinPool pool : pools) {
+      float[][] seq = chunkEdges(2);
+      float[][] par = Ref.copy(seq);
+      double n = Clip.byGlobalNorm(1e-3, seq);
+      assertEquals(n, Clip.byGlobalNormParallel(pool, 1e-3, 2, NonFinite.THROW, par));
+      assertTrue(Ref.bitEqual(seq, par), "pool " + pool.getParallelism());
+      float[][] again = Ref.copy(chunkEdges(2));
+      assertEquals(n, Clip.byGlobalNormParallel(1e-3, again));
+      assertTrue(Ref.bitEqual(seq, again));
+    }
+  }
+
+  @Test
+  void zeroPolicyAndSplitScalingBitIdentical() {
+    float[][] seq = chunkEdges(3);
+    seq[5][2 * C + 1] = Float.NaN;
+    seq[2][0] = Float.POSITIVE_INFINITY;
+    float[][] par = Ref.copy(seq);
+    double n = Clip.byGlobalNorm(0.5, 2, NonFinite.ZERO, seq);
+    assertEquals(n, Clip.byGlobalNormParallel(pools[1], 0.5, 2, NonFinite.ZERO, par));
+    assertTrue(Ref.bitEqual(seq, par));
+
+    float[][] a = chunkEdges(4);
+    float[][] b = Ref.copy(a);
+    double norm = Clip.globalNorm(a);
+    assertEquals(Clip.scaleToNorm(norm, 2, a), Clip.scaleToNormParallel(pools[2], norm, 2, b));
+    assertTrue(Ref.bitEqual(a, b));
+  }
+
+  @Test
+  void sameResultRunToRun() {
+    float[][] g = chunkEdges(9);
+    long first = Double.doubleToRawLongBits(Clip.globalNormParallel(g));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNormParallel(g)));
+      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(g)));
+    }
+  }
+}
