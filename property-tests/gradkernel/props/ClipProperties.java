@@ -147,8 +147,8 @@ class ClipProperties {
 
   /**
    * Direction: the clipped list is k·g with k = Clip.clipCoefficient, every element within the
-   * rounding of k down to float plus one product rounding (3·2⁻²⁴ relative, 2⁻¹⁴⁹ absolute below the normal
-   * range) — cosine 1 to rounding.
+   * rounding of k down to float plus one product rounding (3·2⁻²⁴ relative, 2⁻¹⁴⁹ absolute
+   * below the normal range) — cosine 1 to rounding.
    */
   @Property(tries = 300)
   void directionPreserved(@ForAll("grads") Grads grads, @ForAll("maxNorm") double max) {

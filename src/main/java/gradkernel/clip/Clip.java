@@ -224,11 +224,12 @@ public final class Clip {
   }
 
   /**
-   * {@link #globalNorm(float[]...)} with chunk partials computed on the common ForkJoin pool;
-   * bit-identical to the sequential result for any number of threads.
+   * {@link #globalNorm(float[]...)} with chunk partials computed on a pool with one worker per
+   * core (the common pool if it is that large, else a library-owned daemon pool); bit-identical
+   * to the sequential result for any number of threads.
    */
   public static double globalNormParallel(float[]... grads) {
-    return globalNormParallel(ForkJoinPool.commonPool(), 2, NonFinite.THROW, grads);
+    return globalNormParallel(ParallelNorm.defaultPool(), 2, NonFinite.THROW, grads);
   }
 
   /**
@@ -252,11 +253,13 @@ public final class Clip {
   }
 
   /**
-   * {@link #byGlobalNorm(double, float[]...)} with both passes split over the common ForkJoin
-   * pool; results (norm and every clipped element) bit-identical to the sequential method.
+   * {@link #byGlobalNorm(double, float[]...)} with both passes split over a pool with one worker
+   * per core (as {@link #globalNormParallel(float[]...)}); results (norm and every clipped
+   * element) bit-identical to the sequential method.
    */
   public static double byGlobalNormParallel(double maxNorm, float[]... grads) {
-    return byGlobalNormParallel(ForkJoinPool.commonPool(), maxNorm, 2, NonFinite.THROW, grads);
+    return byGlobalNormParallel(ParallelNorm.defaultPool(), maxNorm, 2, NonFinite.THROW,
+        grads);
   }
 
   /**

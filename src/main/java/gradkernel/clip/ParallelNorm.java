@@ -30,6 +30,24 @@ final class ParallelNorm {
     }
   }
 
+  /**
+   * One worker per core: the common pool when it is that large, else a library-owned pool (the
+   * common pool keeps one core for the caller, which on 2 cores would leave one worker).
+   */
+  static ForkJoinPool defaultPool() {
+    return DefaultPool.POOL;
+  }
+
+  private static final class DefaultPool {
+    static final ForkJoinPool POOL = create();
+
+    private static ForkJoinPool create() {
+      int cores = Runtime.getRuntime().availableProcessors();
+      return ForkJoinPool.getCommonPoolParallelism() >= cores ? ForkJoinPool.commonPool()
+          : new ForkJoinPool(cores); // workers are daemon threads: no shutdown needed
+    }
+  }
+
   /** Validates grads (nulls) and indexes their chunks. */
   static ParallelNorm of(float[][] grads) {
     return new ParallelNorm(java.util.Objects.requireNonNull(grads, "grads"));
