@@ -141,8 +141,7 @@ public final class Chain {
     tape.ensure(batch, tapePer, workPerExample(tape.keepsInputGradients()));
     forwardCore(batch, x, xOff, tape.data, 0);
     tape.batch = batch;
-    return new Matrix(tape.data, batch * actOff[layers.length], batch, outputSize(),
-        outputSize());
+    return tape.outputView(batch * actOff[layers.length], batch, outputSize());
   }
 
   /** Forward pass of one example x of length inputSize; returns the output view. */
@@ -197,7 +196,7 @@ public final class Chain {
       profile.finish(ss);
     }
     tape.backwardDone = true;
-    return new Matrix(w, in0, b, inputSize(), inputSize());
+    return tape.inputGradientView(in0, b, inputSize());
   }
 
   /** Backward for a single example; see {@link #backward(Tape, float[], int, Gradients, GradientProfile)}. */

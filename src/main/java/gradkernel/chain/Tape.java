@@ -1,5 +1,6 @@
 package gradkernel.chain;
 
+import gradkernel.tensor.Matrix;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,8 @@ public final class Tape {
   float[] work = new float[0];
   int batch;
   boolean backwardDone;
+  private Matrix outputView;
+  private Matrix inputGradientView;
 
   Tape(Chain chain, boolean keepInputGradients) {
     this.chain = Objects.requireNonNull(chain, "chain");
@@ -55,5 +58,24 @@ public final class Tape {
     }
     batch = 0;
     backwardDone = false;
+  }
+
+  /** The output view [b, cols] at off in data; reused while it matches, so repeated passes allocate nothing. */
+  Matrix outputView(int off, int b, int cols) {
+    outputView = reuse(outputView, data, off, b, cols);
+    return outputView;
+  }
+
+  /** The input-gradient view [b, cols] at off in work, reused like {@link #outputView}. */
+  Matrix inputGradientView(int off, int b, int cols) {
+    inputGradientView = reuse(inputGradientView, work, off, b, cols);
+    return inputGradientView;
+  }
+
+  private static Matrix reuse(Matrix m, float[] a, int off, int rows, int cols) {
+    if (m != null && m.data() == a && m.offset() == off && m.rows() == rows && m.cols() == cols) {
+      return m;
+    }
+    return new Matrix(a, off, rows, cols, cols);
   }
 }

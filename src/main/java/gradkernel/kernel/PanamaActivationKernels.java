@@ -35,6 +35,28 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static final float INV_SQRT_2PI = 0.3989422804014327f;
   private static final float HALF_INV_SQRT2 = 0.35355339059327373f;
 
+  /** One family's loop over whole vectors, for n a multiple of the lane count. */
+  @FunctionalInterface
+  private interface Unary {
+    void run(float p, float q, float[] z, int zOff, float[] out, int outOff, int n);
+  }
+
+  /** One family's fused backward loop over whole vectors. */
+  @FunctionalInterface
+  private interface Binary {
+    void run(float p, float q, float[] u, int uOff, float[] z, int zOff, float[] out, int outOff,
+        int n);
+  }
+
+  // Dispatch through one object per family, not a switch: once three or more families are hot the
+  // call site is megamorphic, so no caller inlines the family loops; each loop is then compiled as
+  // its own root with the whole inlining budget, and its vectors stay in registers. A switch let
+  // C2 inline every hot family into the caller (e.g. a chain's backward), run out of budget and
+  // box the vectors: hundreds of bytes of garbage and a large slowdown per call.
+  private static final Unary[] FORWARD = forwardTable();
+  private static final Unary[] DERIVATIVE = derivativeTable();
+  private static final Binary[] BACKWARD = backwardTable();
+
   PanamaActivationKernels() {
     if (S.length() < 4) {
       throw new UnsupportedOperationException("vector width " + S.vectorBitSize() + " bits too small");
@@ -46,85 +68,97 @@ final class PanamaActivationKernels implements ActivationKernels {
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
     int body = S.loopBound(n);
-    forwardBody(f, p, q, z, zOff, out, outOff, body);
+    FORWARD[f.ordinal()].run(p, q, z, zOff, out, outOff, body);
     if (body < n) {
       Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
-      forwardBody(f, p, q, t.z, 0, t.out, 0, S.length());
+      FORWARD[f.ordinal()].run(p, q, t.z, 0, t.out, 0, S.length());
       t.copyOut(out, outOff + body);
     }
   }
 
-  private static void forwardBody(Fn f, float p, float q, float[] z, int zOff, float[] out,
-      int outOff, int n) {
-    switch (f) {
-      case IDENTITY -> forwardIdentity(p, q, z, zOff, out, outOff, n);
-      case RELU -> forwardRelu(p, q, z, zOff, out, outOff, n);
-      case LEAKY_RELU -> forwardLeakyRelu(p, q, z, zOff, out, outOff, n);
-      case ELU -> forwardElu(p, q, z, zOff, out, outOff, n);
-      case SIGMOID -> forwardSigmoid(p, q, z, zOff, out, outOff, n);
-      case TANH -> forwardTanh(p, q, z, zOff, out, outOff, n);
-      case HARD_TANH -> forwardHardTanh(p, q, z, zOff, out, outOff, n);
-      case SOFTPLUS -> forwardSoftplus(p, q, z, zOff, out, outOff, n);
-      case SILU -> forwardSilu(p, q, z, zOff, out, outOff, n);
-      case GELU -> forwardGelu(p, q, z, zOff, out, outOff, n);
-      case GELU_TANH -> forwardGeluTanh(p, q, z, zOff, out, outOff, n);
-    }
-  }
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
     int body = S.loopBound(n);
-    derivativeBody(f, p, q, z, zOff, out, outOff, body);
+    DERIVATIVE[f.ordinal()].run(p, q, z, zOff, out, outOff, body);
     if (body < n) {
       Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
-      derivativeBody(f, p, q, t.z, 0, t.out, 0, S.length());
+      DERIVATIVE[f.ordinal()].run(p, q, t.z, 0, t.out, 0, S.length());
       t.copyOut(out, outOff + body);
     }
   }
 
-  private static void derivativeBody(Fn f, float p, float q, float[] z, int zOff, float[] out,
-      int outOff, int n) {
-    switch (f) {
-      case IDENTITY -> derivativeIdentity(p, q, z, zOff, out, outOff, n);
-      case RELU -> derivativeRelu(p, q, z, zOff, out, outOff, n);
-      case LEAKY_RELU -> derivativeLeakyRelu(p, q, z, zOff, out, outOff, n);
-      case ELU -> derivativeElu(p, q, z, zOff, out, outOff, n);
-      case SIGMOID -> derivativeSigmoid(p, q, z, zOff, out, outOff, n);
-      case TANH -> derivativeTanh(p, q, z, zOff, out, outOff, n);
-      case HARD_TANH -> derivativeHardTanh(p, q, z, zOff, out, outOff, n);
-      case SOFTPLUS -> derivativeSoftplus(p, q, z, zOff, out, outOff, n);
-      case SILU -> derivativeSilu(p, q, z, zOff, out, outOff, n);
-      case GELU -> derivativeGelu(p, q, z, zOff, out, outOff, n);
-      case GELU_TANH -> derivativeGeluTanh(p, q, z, zOff, out, outOff, n);
-    }
-  }
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
     int body = S.loopBound(n);
-    backwardBody(f, p, q, u, uOff, z, zOff, out, outOff, body);
+    BACKWARD[f.ordinal()].run(p, q, u, uOff, z, zOff, out, outOff, body);
     if (body < n) {
       Scratch t = Scratch.of(z, zOff + body, u, uOff + body, n - body);
-      backwardBody(f, p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
+      BACKWARD[f.ordinal()].run(p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
       t.copyOut(out, outOff + body);
     }
   }
 
-  private static void backwardBody(Fn f, float p, float q, float[] u, int uOff, float[] z,
-      int zOff, float[] out, int outOff, int n) {
-    switch (f) {
-      case IDENTITY -> backwardIdentity(p, q, u, uOff, z, zOff, out, outOff, n);
-      case RELU -> backwardRelu(p, q, u, uOff, z, zOff, out, outOff, n);
-      case LEAKY_RELU -> backwardLeakyRelu(p, q, u, uOff, z, zOff, out, outOff, n);
-      case ELU -> backwardElu(p, q, u, uOff, z, zOff, out, outOff, n);
-      case SIGMOID -> backwardSigmoid(p, q, u, uOff, z, zOff, out, outOff, n);
-      case TANH -> backwardTanh(p, q, u, uOff, z, zOff, out, outOff, n);
-      case HARD_TANH -> backwardHardTanh(p, q, u, uOff, z, zOff, out, outOff, n);
-      case SOFTPLUS -> backwardSoftplus(p, q, u, uOff, z, zOff, out, outOff, n);
-      case SILU -> backwardSilu(p, q, u, uOff, z, zOff, out, outOff, n);
-      case GELU -> backwardGelu(p, q, u, uOff, z, zOff, out, outOff, n);
-      case GELU_TANH -> backwardGeluTanh(p, q, u, uOff, z, zOff, out, outOff, n);
+
+  private static Unary[] forwardTable() {
+    Unary[] t = new Unary[Fn.values().length];
+    for (Fn f : Fn.values()) {
+      t[f.ordinal()] = switch (f) {
+        case IDENTITY -> PanamaActivationKernels::forwardIdentity;
+        case RELU -> PanamaActivationKernels::forwardRelu;
+        case LEAKY_RELU -> PanamaActivationKernels::forwardLeakyRelu;
+        case ELU -> PanamaActivationKernels::forwardElu;
+        case SIGMOID -> PanamaActivationKernels::forwardSigmoid;
+        case TANH -> PanamaActivationKernels::forwardTanh;
+        case HARD_TANH -> PanamaActivationKernels::forwardHardTanh;
+        case SOFTPLUS -> PanamaActivationKernels::forwardSoftplus;
+        case SILU -> PanamaActivationKernels::forwardSilu;
+        case GELU -> PanamaActivationKernels::forwardGelu;
+        case GELU_TANH -> PanamaActivationKernels::forwardGeluTanh;
+      };
     }
+    return t;
+  }
+
+  private static Unary[] derivativeTable() {
+    Unary[] t = new Unary[Fn.values().length];
+    for (Fn f : Fn.values()) {
+      t[f.ordinal()] = switch (f) {
+        case IDENTITY -> PanamaActivationKernels::derivativeIdentity;
+        case RELU -> PanamaActivationKernels::derivativeRelu;
+        case LEAKY_RELU -> PanamaActivationKernels::derivativeLeakyRelu;
+        case ELU -> PanamaActivationKernels::derivativeElu;
+        case SIGMOID -> PanamaActivationKernels::derivativeSigmoid;
+        case TANH -> PanamaActivationKernels::derivativeTanh;
+        case HARD_TANH -> PanamaActivationKernels::derivativeHardTanh;
+        case SOFTPLUS -> PanamaActivationKernels::derivativeSoftplus;
+        case SILU -> PanamaActivationKernels::derivativeSilu;
+        case GELU -> PanamaActivationKernels::derivativeGelu;
+        case GELU_TANH -> PanamaActivationKernels::derivativeGeluTanh;
+      };
+    }
+    return t;
+  }
+
+  private static Binary[] backwardTable() {
+    Binary[] t = new Binary[Fn.values().length];
+    for (Fn f : Fn.values()) {
+      t[f.ordinal()] = switch (f) {
+        case IDENTITY -> PanamaActivationKernels::backwardIdentity;
+        case RELU -> PanamaActivationKernels::backwardRelu;
+        case LEAKY_RELU -> PanamaActivationKernels::backwardLeakyRelu;
+        case ELU -> PanamaActivationKernels::backwardElu;
+        case SIGMOID -> PanamaActivationKernels::backwardSigmoid;
+        case TANH -> PanamaActivationKernels::backwardTanh;
+        case HARD_TANH -> PanamaActivationKernels::backwardHardTanh;
+        case SOFTPLUS -> PanamaActivationKernels::backwardSoftplus;
+        case SILU -> PanamaActivationKernels::backwardSilu;
+        case GELU -> PanamaActivationKernels::backwardGelu;
+        case GELU_TANH -> PanamaActivationKernels::backwardGeluTanh;
+      };
+    }
+    return t;
   }
 
   // One loop method per family and direction: each is compiled on its own, so the lane formulas
