@@ -19,7 +19,9 @@
  * net.forward(tape, x, 0, batch);            // x is [batch, 784] row-major
  * Matrix dx = net.backward(tape, dLdy, 0, grads, prof);  // dLdy is [batch, 10]
  * prof.verdict();                            // STABLE / EXPLODING / VANISHING / NON_FINITE
- * prof.weightGradientSumOfSquares();         // for global-norm clipping, no extra read
+ * double norm = NormAccumulator.l2()            // global norm of all dW, db: filled during
+ *     .addSumOfSquares(prof.weightGradientSumOfSquares()).norm();   // backward, no extra read
+ * Clip.scaleToNorm(norm, 1.0, grads.data()); // one scaling pass, none when norm <= 1
  * }</pre>
  */
 package gradkernel.chain;
