@@ -94,6 +94,18 @@ public interface Kernels {
   void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
+  /**
+   * {@link #gemm} on up to {@code threads} workers, each computing a block of C's columns with the
+   * single-threaded kernel. Each element of C goes through the same operations as in {@link #gemm},
+   * so the result is bit-identical to it for every thread count. Worth it from about 10⁷ flops.
+   */
+  default void gemmParallel(int threads, boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    ParallelGemm.run(this, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+        beta, c, cOff, ldc);
+  }
+
   /** Lazily chosen implementation (class-holder idiom: chosen once, on first use). */
   final class Holder {
     static final Kernels ACTIVE =

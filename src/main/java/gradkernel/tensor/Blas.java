@@ -74,6 +74,18 @@ public final class Blas {
    */
   public static void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b,
       float beta, Matrix c) {
+    gemm(1, transA, transB, alpha, a, b, beta, c);
+  }
+
+  /**
+   * {@link #gemm(boolean, boolean, float, Matrix, Matrix, float, Matrix)} on up to
+   * {@code threads} cores (blocks of C's columns); bit-identical to the single-threaded result.
+   */
+  public static void gemm(int threads, boolean transA, boolean transB, float alpha, Matrix a,
+      Matrix b, float beta, Matrix c) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
     int m = transA ? a.cols() : a.rows();
     int k = transA ? a.rows() : a.cols();
     int kb = transB ? b.cols() : b.rows();
@@ -83,7 +95,7 @@ public final class Blas {
           + (transA ? "ᵀ" : "") + "), op(B) " + kb + "x" + n + " (B " + b.shape()
           + (transB ? "ᵀ" : "") + "), C " + c.shape() + ": need op(A) m×k, op(B) k×n, C m×n");
     }
-    K.gemm(transA, transB, m, n, k, alpha, a.data(), a.offset(), a.ld(), b.data(), b.offset(),
-        b.ld(), beta, c.data(), c.offset(), c.ld());
+    K.gemmParallel(threads, transA, transB, m, n, k, alpha, a.data(), a.offset(), a.ld(),
+        b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
   }
 }

@@ -1,0 +1,213 @@
+package gradkernel.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gemv, gemvᵀ, ger and gemm of the active and the scalar kernels against a double-precision
+ * reference on odd shapes, offsets and leading dimensions. Each output element is a k-term dot
+ * product plus β·c, so its error is at most γ_{k+2}·(Σ|α a b| + |β c|) with γ_j = j·u/(1 − j·u).
+ */
+class MatrixKernelTest {
+  private static final double U = 0x1p-24;
+  private static final int[] SIZES = {1, 2, 5, 6, 7, 16, 17, 31, 33, 65, 97, 130};
+
+  private static double gamma(int k) {
+    return (k + 2) * U / (1 - (k + 2) * U);
+  }
+
+  private static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    return x;
+  }
+
+  @Test
+  void gemmMatchesDoubleReferenceForAllTransposes() {
+    SplittableRandom r = new SplittableRandom(3);
+    for (Kernels k : new Kernels[] {Kernels.active(), Kernels.scalar()}) {
+      for (int t = 0; t < 60; t++) {
+        int m = SIZES[r.nextInt(SIZES.length)];
+        int n = SIZES[r.nextInt(SIZES.length)];
+        int kk = t == 0 ? 300 : SIZES[r.nextInt(SIZES.length)];
+        boolean ta = r.nextBoolean();
+        boolean tb = r.nextBoolean();
+        check(k, r, ta, tb, m, n, kk, (float) r.nextGaussian(), t % 3 == 0 ? 0f : 0.5f);
+      }
+      check(k, r, false, false, 257, 300, 513, 1f, 1f); // several KC, MC and NR blocks
+      check(k, r, true, true, 131, 129, 260, -2f, 0f);
+    }
+  }
+
+  private static void check(Kernels kern, SplittableRandom r, boolean ta, boolean tb, int m,
+      int n, int k, float alpha, float beta) {
+    int lda = (ta ? m : k) + r.nextInt(3);
+    int ldb = (tb ? k : n) + r.nextInt(3);
+    int ldc = n + r.nextInt(3);
+    int ao = r.nextInt(4);
+    int bo = r.nextInt(4);
+    int co = r.nextInt(4);
+    float[] a = random(r, ao + (ta ? k : m) * lda);
+    float[] b = random(r, bo + (tb ? n : k) * ldb);
+    float[] c = random(r, co + m * ldc);
+    if (beta == 0f) {
+      Arrays.fill(c, Float.NaN); // β = 0 must not read C
+    }
+    float[] before = c.clone();
+    kern.gemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        double mag = 0;
+        for (int p = 0; p < k; p++) {
+          double x = ta ? a[ao + p * lda + i] : a[ao + i * lda + p];
+          double y = tb ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
+          s += x * y;
+          mag += Math.abs(x * y);
+        }
+        double prior = beta == 0f ? 0 : (double) beta * before[co + i * ldc + j];
+        double ref = alpha * s + prior;
+        double tol = gamma(k) * (Math.abs(alpha) * mag + Math.abs(prior)) + 1e-37;
+        float got = c[co + i * ldc + j];
+        assertEquals(ref, got, tol, () -> kern.name() + " gemm " + (ta ? "T" : "N")
+            + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k);
+      }
+      for (int j = n; j < ldc && co + i * ldc + j < c.length; j++) {
+        assertEquals(Float.floatToIntBits(before[co + i * ldc + j]),
+            Float.floatToIntBits(c[co + i * ldc + j]), "padding between rows untouched");
+      }
+    }
+  }
+
+  @Test
+  void gemvAndGemvTransposeMatchDoubleReference() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (Kernels kern : new Kernels[] {Kernels.active(), Kernels.scalar()}) {
+      for (int m : SIZES) {
+        for (int n : SIZES) {
+          int lda = n + r.nextInt(3);
+          int ao = r.nextInt(3);
+          float[] a = random(r, ao + m * lda);
+          float alpha = (float) r.nextGaussian();
+          float beta = r.nextBoolean() ? 0f : -1.5f;
+          float[] x = random(r, 2 + n);
+          float[] y = random(r, 1 + m);
+          if (beta == 0f) {
+            Arrays.fill(y, Float.NaN);
+          }
+          float[] y0 = y.clone();
+          kern.gemv(m, n, alpha, a, ao, lda, x, 2, beta, y, 1);
+          for (int i = 0; i < m; i++) {
+            double s = 0;
+            double mag = 0;
+            for (int j = 0; j < n; j++) {
+              s += (double) a[ao + i * lda + j] * x[2 + j];
+              mag += Math.abs((double) a[ao + i * lda + j] * x[2 + j]);
+            }
+            double prior = beta == 0f ? 0 : (double) beta * y0[1 + i];
+            assertEquals(alpha * s + prior, y[1 + i],
+                gamma(n) * (Math.abs(alpha) * mag + Math.abs(prior)) + 1e-37, "gemv");
+          }
+          float[] xt = random(r, m);
+          float[] yt = random(r, 3 + n);
+          if (beta == 0f) {
+            Arrays.fill(yt, Float.NaN);
+          }
+          float[] yt0 = yt.clone();
+          kern.gemvT(m, n, alpha, a, ao, lda, xt, 0, beta, yt, 3);
+          for (int j = 0; j < n; j++) {
+            double s = 0;
+            double mag = 0;
+            for (int i = 0; i < m; i++) {
+              s += (double) a[ao + i * lda + j] * xt[i];
+              mag += Math.abs((double) a[ao + i * lda + j] * xt[i]);
+            }
+            double prior = beta == 0f ? 0 : (double) beta * yt0[3 + j];
+            assertEquals(alpha * s + prior, yt[3 + j],
+                2 * gamma(m) * (Math.abs(alpha) * mag + Math.abs(prior)) + 1e-37, "gemvT");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemvTransposeAndGerAreBitIdenticalToTheScalarTwin() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int m : SIZES) {
+      for (int n : SIZES) {
+        float[] a = random(r, m * (n + 1));
+        float[] x = random(r, m);
+        float[] y = random(r, n);
+        float[] yv = y.clone();
+        float[] ys = y.clone();
+        Kernels.active().gemvT(m, n, 0.7f, a, 0, n + 1, x, 0, 1.25f, yv, 0);
+        Kernels.scalar().gemvT(m, n, 0.7f, a, 0, n + 1, x, 0, 1.25f, ys, 0);
+        KernelTwinTest.assertArrayBits(ys, yv, "gemvT " + m + "x" + n);
+        float[] av = a.clone();
+        float[] as = a.clone();
+        Kernels.active().ger(m, n, -0.3f, x, 0, y, 0, av, 0, n + 1);
+        Kernels.scalar().ger(m, n, -0.3f, x, 0, y, 0, as, 0, n + 1);
+        KernelTwinTest.assertArrayBits(as, av, "ger " + m + "x" + n);
+      }
+    }
+  }
+
+  @Test
+  void parallelGemmIsBitIdenticalForEveryThreadCount() {
+    SplittableRandom r = new SplittableRandom(6);
+    int m = 67;
+    int n = 333;
+    int k = 300;
+    for (boolean tb : new boolean[] {false, true}) {
+      float[] a = random(r, m * k);
+      float[] b = random(r, k * n);
+      float[] c0 = random(r, m * n);
+      float[] ref = c0.clone();
+      Kernels.active().gemm(false, tb, m, n, k, 1.5f, a, 0, k, b, 0, tb ? k : n, 0.5f, ref, 0, n);
+      for (int threads : new int[] {1, 2, 3, 7}) {
+        float[] c = c0.clone();
+        Kernels.active().gemmParallel(threads, false, tb, m, n, k, 1.5f, a, 0, k, b, 0,
+            tb ? k : n, 0.5f, c, 0, n);
+        KernelTwinTest.assertArrayBits(ref, c, threads + " threads");
+      }
+    }
+  }
+
+  @Test
+  void repeatedMatrixKernelsAllocateNothing() throws ReflectiveOperationException {
+    Object mx = Class.forName("java.lang.management.ManagementFactory")
+        .getMethod("getThreadMXBean").invoke(null);
+    Method allocated = Class.forName("com.sun.management.ThreadMXBean")
+        .getMethod("getCurrentThreadAllocatedBytes");
+    SplittableRandom r = new SplittableRandom(7);
+    int n = 67;
+    float[] a = random(r, n * n);
+    float[] b = random(r, n * n);
+    float[] c = new float[n * n];
+    float[] x = random(r, n);
+    float[] y = new float[n];
+    Kernels kern = Kernels.active();
+    long best = Long.MAX_VALUE;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    for (int round = 0; best > 1024 && (round < 20 || System.nanoTime() < deadline); round++) {
+      long before = (Long) allocated.invoke(mx);
+      for (int i = 0; i < 50; i++) {
+        kern.gemm(i % 2 == 0, i % 3 == 0, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        kern.gemv(n, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        kern.gemvT(n, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        kern.ger(n, n, 1e-3f, x, 0, y, 0, b, 0, n);
+      }
+      best = Math.min(best, (Long) allocated.invoke(mx) - before);
+    }
+    long bytes = best;
+    assertTrue(bytes <= 1024, () -> kern.name() + ": " + bytes + " bytes for 200 compiled calls");
+  }
+}
