@@ -198,10 +198,13 @@ final class NetworkProbe {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (float f : z.data()) {
-      lo = Math.min(lo, f);
-      hi = Math.max(hi, f);
+      if (f == f) { // NaN pre-activations (after an overflow) say nothing about the range
+        lo = Math.min(lo, f);
+        hi = Math.max(hi, f);
+      }
     }
-    return new double[] {lo, hi};
+    return lo <= hi ? new double[] {lo, hi}
+        : new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
   }
 
   private static void addBias(Matrix z, float[] b) {
