@@ -1,0 +1,83 @@
+package gradkernel.bench;
+
+import gradkernel.kernel.Kernels;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * BLAS-1 and the machine's streaming limits: dot, sum of squares (nrm2), axpy, scal, plus a plain
+ * copy. impl = panama (Kernels.active()) or scalar (the reference twin), side by side. Sizes:
+ * 16K floats (L1/L2) and 64M floats (256 MiB, memory). Time per call; bytes moved per call are
+ * 4n (nrm2), 8n (dot, scal, copy) and 12n (axpy).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
+public class Blas1Bench {
+  @Param({"16384", "67108864"})
+  public int n;
+
+  @Param({"panama", "scalar"})
+  public String impl;
+
+  private Kernels k;
+  private float[] x;
+  private float[] y;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    k = impl.equals("scalar") ? Kernels.scalar() : Kernels.active();
+    x = Data.uniform(n, 1, 1);
+    y = Data.uniform(n, 1, 2);
+    Data.check("dot", Kernels.scalar().dot(1000, x, 0, y, 0), k.dot(1000, x, 0, y, 0), 1e-4);
+  }
+
+  @TearDown(Level.Trial)
+  public void verify() {
+    Data.check("sumOfSquares", Kernels.scalar().sumOfSquares(n, x, 0), k.sumOfSquares(n, x, 0),
+        1e-12);
+  }
+
+  @Benchmark
+  public float dot() {
+    return k.dot(n, x, 0, y, 0);
+  }
+
+  @Benchmark
+  public double nrm2() {
+    return k.nrm2(n, x, 0);
+  }
+
+  @Benchmark
+  public float[] axpy() {
+    k.axpy(n, 1e-7f, x, 0, y, 0);
+    return y;
+  }
+
+  @Benchmark
+  public float[] scal() {
+    k.scal(n, 1.0000001f, y, 0);
+    return y;
+  }
+
+  @Benchmark
+  public float[] copy() {
+    System.arraycopy(x, 0, y, 0, n);
+    return y;
+  }
+}

@@ -1,0 +1,34 @@
+package gradkernel.bench;
+
+import java.util.SplittableRandom;
+
+/** Seeded benchmark inputs and the once-per-trial result check shared by every benchmark. */
+final class Data {
+  private Data() {}
+
+  /** n uniform floats in [-scale, scale), seeded. */
+  static float[] uniform(int n, double scale, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+    }
+    return x;
+  }
+
+  /** Fails the trial when a kernel's answer is off, so a broken kernel cannot look fast. */
+  static void check(String what, double expected, double actual, double relTol) {
+    if (!(Math.abs(expected - actual) <= relTol * Math.abs(expected) + 1e-30)) {
+      throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
+    }
+  }
+
+  /** Max relative difference between two arrays, for result checks. */
+  static double maxRelDiff(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]) / (1e-6 + Math.abs(a[i])));
+    }
+    return m;
+  }
+}

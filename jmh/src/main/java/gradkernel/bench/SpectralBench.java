@@ -1,0 +1,102 @@
+package gradkernel.bench;
+
+import gradkernel.spectral.PowerIteration;
+import gradkernel.spectral.SingularValues;
+import gradkernel.spectral.SpectralNormEstimate;
+import gradkernel.tensor.Matrix;
+import java.util.concurrent.TimeUnit;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_FDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F32;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * σ_max of a 1024² matrix by power iteration (cold: fresh start each call; warm: the estimator
+ * kept across calls, as when tracking a weight over training steps), and all singular values of a
+ * 256² matrix by gradkernel's one-sided Jacobi against EJML's float and double SVD (values only).
+ * ms per call.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
+public class SpectralBench {
+  private Matrix big;
+  private PowerIteration warm;
+  private Matrix small;
+  private float[] smallData;
+  private double[] smallDouble;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    big = Matrix.of(Data.uniform(1024 * 1024, 1, 11), 1024, 1024);
+    warm = new PowerIteration(1024, 1024, 1);
+    warm.estimate(big, 1e-4, 1000);
+    smallData = Data.uniform(256 * 256, 1, 12);
+    small = Matrix.of(smallData, 256, 256);
+    smallDouble = new double[smallData.length];
+    for (int i = 0; i < smallData.length; i++) {
+      smallDouble[i] = smallData[i];
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void verify() {
+    double ours = SingularValues.max(small);
+    SingularValueDecomposition_F64<DMatrixRMaj> svd =
+        DecompositionFactory_DDRM.svd(256, 256, false, false, true);
+    svd.decompose(DMatrixRMaj.wrap(256, 256, smallDouble.clone()));
+    double ref = 0;
+    for (double s : svd.getSingularValues()) {
+      ref = Math.max(ref, s);
+    }
+    Data.check("sigma_max vs EJML", ref, ours, 1e-5);
+  }
+
+  @Benchmark
+  public SpectralNormEstimate powerIterationCold() {
+    return new PowerIteration(1024, 1024, 1).estimate(big, 1e-4, 1000);
+  }
+
+  @Benchmark
+  public SpectralNormEstimate powerIterationWarm() {
+    return warm.estimate(big, 1e-4, 1000);
+  }
+
+  @Benchmark
+  public double[] svd256() {
+    return SingularValues.of(small);
+  }
+
+  @Benchmark
+  public float[] svd256EjmlFloat() {
+    SingularValueDecomposition_F32<FMatrixRMaj> svd =
+        DecompositionFactory_FDRM.svd(256, 256, false, false, true);
+    svd.decompose(FMatrixRMaj.wrap(256, 256, smallData.clone()));
+    return svd.getSingularValues();
+  }
+
+  @Benchmark
+  public double[] svd256EjmlDouble() {
+    SingularValueDecomposition_F64<DMatrixRMaj> svd =
+        DecompositionFactory_DDRM.svd(256, 256, false, false, true);
+    svd.decompose(DMatrixRMaj.wrap(256, 256, smallDouble.clone()));
+    return svd.getSingularValues();
+  }
+}
