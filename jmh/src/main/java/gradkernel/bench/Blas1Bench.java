@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
 public class Blas1Bench {
   @Param({"16384", "67108864"})
-  public int n;
+  public int size;
 
   @Param({"panama", "scalar"})
   public String impl;
@@ -42,42 +42,42 @@ public class Blas1Bench {
   @Setup(Level.Trial)
   public void setup() {
     k = impl.equals("scalar") ? Kernels.scalar() : Kernels.active();
-    x = Data.uniform(n, 1, 1);
-    y = Data.uniform(n, 1, 2);
+    x = Data.uniform(size, 1, 1);
+    y = Data.uniform(size, 1, 2);
     Data.check("dot", Kernels.scalar().dot(1000, x, 0, y, 0), k.dot(1000, x, 0, y, 0), 1e-4);
   }
 
   @TearDown(Level.Trial)
   public void verify() {
-    Data.check("sumOfSquares", Kernels.scalar().sumOfSquares(n, x, 0), k.sumOfSquares(n, x, 0),
+    Data.check("sumOfSquares", Kernels.scalar().sumOfSquares(size, x, 0), k.sumOfSquares(size, x, 0),
         1e-12);
   }
 
   @Benchmark
   public float dot() {
-    return k.dot(n, x, 0, y, 0);
+    return k.dot(size, x, 0, y, 0);
   }
 
   @Benchmark
   public double nrm2() {
-    return k.nrm2(n, x, 0);
+    return k.nrm2(size, x, 0);
   }
 
   @Benchmark
   public float[] axpy() {
-    k.axpy(n, 1e-7f, x, 0, y, 0);
+    k.axpy(size, 1e-7f, x, 0, y, 0);
     return y;
   }
 
   @Benchmark
   public float[] scal() {
-    k.scal(n, 1.0000001f, y, 0);
+    k.scal(size, 1.0000001f, y, 0);
     return y;
   }
 
   @Benchmark
   public float[] copy() {
-    System.arraycopy(x, 0, y, 0, n);
+    System.arraycopy(x, 0, y, 0, size);
     return y;
   }
 }
