@@ -32,7 +32,7 @@ public class LimitsBench {
   /** 64M floats = 256 MiB, far beyond the L3. */
   public static final int N = 1 << 26;
   /** Iterations of the peak-FMA loop. */
-  public static final int FMA_ITERATIONS = 1 << 22;
+  public static final int FMA_ITERATIONS = 1 << 16;
   private float[] x;
 
   @Setup(Level.Trial)
