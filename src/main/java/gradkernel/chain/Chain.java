@@ -223,6 +223,26 @@ public final class Chain {
   }
 
   /**
+   * The pre-activations z recorded by the last forward for layer l: [batch, out] for a
+   * {@link Dense} layer, [steps·batch, n] (z_1 … z_T stacked) for a {@link Recurrent} one. A view
+   * into the tape, valid until its next forward. Other layers keep no single z: they throw.
+   */
+  public Matrix preActivations(Tape tape, int l) {
+    checkRecorded(tape);
+    Layer layer = layers[Objects.checkIndex(l, layers.length)];
+    int b = tape.batch;
+    int at = b * scrOff[l];
+    if (layer instanceof Dense d) {
+      return new Matrix(tape.data, at, b, d.outputSize(), d.outputSize());
+    }
+    if (layer instanceof Recurrent r) {
+      return new Matrix(tape.data, at, r.steps() * b, r.hiddenSize(), r.hiddenSize());
+    }
+    throw new IllegalArgumentException("layer " + l + " (" + layer.describe()
+        + ") records no single pre-activation; only Dense and Recurrent layers do");
+  }
+
+  /**
    * Forward-mode JVP at the single example recorded in the tape: dOut = J·direction, direction of
    * length inputSize, dOut of length outputSize. Validated before anything is written.
    */

@@ -1,18 +1,32 @@
 package gradkernel.probe;
 
 import gradkernel.activation.Activation;
-import gradkernel.kernel.Kernels;
+import gradkernel.chain.Chain;
+import gradkernel.chain.Dense;
+import gradkernel.chain.GradientProfile;
+import gradkernel.chain.Gradients;
+import gradkernel.chain.Layer;
+import gradkernel.chain.Recurrent;
+import gradkernel.chain.Residual;
+import gradkernel.chain.Tape;
+import gradkernel.clip.Clip;
+import gradkernel.clip.NormAccumulator;
+import gradkernel.spectral.Eigenvalues;
+import gradkernel.spectral.SingularValues;
 import gradkernel.tensor.Blas;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Probes one network: a forward pass over a seeded random batch, a backward pass from a random
- * upstream gradient of unit Frobenius norm, and per layer the gradient norm, the gain, σ_max and
- * the cumulative bounds; then the global weight-gradient norm and the clip coefficient.
+ * Probes one network with the library's own code path: the network becomes a
+ * {@link gradkernel.chain.Chain} (Dense, Residual or Recurrent layers), a forward pass over a
+ * seeded random batch records a tape, backward from a random upstream gradient of unit Frobenius
+ * norm fills a {@link GradientProfile} (per-layer gradient norms, gains, non-finite provenance,
+ * verdict), σ_max/σ_min come from {@link SingularValues}, ρ(W) from {@link Eigenvalues}, and the
+ * global norm and clip coefficient from the profile and {@link Clip}.
  */
 final class NetworkProbe {
   /**
@@ -34,137 +48,99 @@ final class NetworkProbe {
     int depth = s.weights().size();
     boolean residual = s.kind() == NetworkSpec.Kind.RESIDUAL;
     Activation g = s.activation();
-    Matrix[] a = new Matrix[depth + 1];
-    Matrix[] z = new Matrix[depth + 1];
-    a[0] = gaussian(batch, s.inputWidth(), 1, rnd);
-    for (int l = 1; l <= depth; l++) {
-      progress.step(s.name() + ": forward, layer " + l + " of " + depth);
-      Matrix w = s.weights().get(l - 1);
-      z[l] = Matrix.zeros(batch, w.rows());
-      Blas.gemm(false, true, 1f, a[l - 1], w, 0f, z[l]);
-      addBias(z[l], s.biases().get(l - 1));
-      a[l] = Matrix.zeros(batch, w.rows());
-      g.forward(z[l].data(), 0, a[l].data(), 0, a[l].data().length);
-      if (residual) {
-        Blas.axpy(1f, Vec.of(a[l - 1].data()), Vec.of(a[l].data()));
-      }
+    Layer[] layers = new Layer[depth];
+    for (int l = 0; l < depth; l++) {
+      Matrix w = s.weights().get(l);
+      Dense d = new Dense(w, bias(s.biases().get(l), w.rows()), g);
+      layers[l] = residual ? Residual.of(d) : d;
     }
-    Matrix v = unitGaussian(batch, s.weights().get(depth - 1).rows(), rnd);
+    Chain net = Chain.of(layers);
+    progress.step(s.name() + ": forward and backward through " + depth + " layers");
+    Tape tape = Tape.keepingInputGradients(net);
+    net.forward(tape, gaussian(batch * net.inputSize(), 1, rnd), 0, batch);
+    GradientProfile prof = new GradientProfile(net);
+    Gradients grads = new Gradients(net);
+    net.backward(tape, unitGaussian(batch * net.outputSize(), rnd), 0, grads, prof);
+
     double[] gradNorm = new double[depth + 1];
     double[] wNorm = new double[depth + 1];
     double[] sigma = new double[depth + 1];
     double[] factorUp = new double[depth + 1];
     double[] factorLo = new double[depth + 1];
-    gradNorm[depth] = Blas.nrm2(Vec.of(v.data()));
-    List<float[]> grads = new ArrayList<>();
-    NonFiniteAt nonFinite = null;
-    for (int l = depth; l >= 1; l--) {
+    gradNorm[depth] = prof.gradientNorm(net.profileSlots());
+    for (int l = 1; l <= depth; l++) {
+      progress.step(s.name() + ": spectra, layer " + l + " of " + depth);
       Matrix w = s.weights().get(l - 1);
-      Matrix delta = Matrix.zeros(batch, w.rows());
-      g.backward(v.data(), 0, z[l].data(), 0, delta.data(), 0, delta.data().length);
-      Matrix dw = Matrix.zeros(w.rows(), w.cols());
-      Blas.gemm(true, false, 1f, delta, a[l - 1], 0f, dw);
-      float[] db = columnSums(delta);
-      grads.add(dw.data());
-      grads.add(db);
-      Matrix next = Matrix.zeros(batch, w.cols());
-      Blas.gemm(false, false, 1f, delta, w, 0f, next);
+      int slot = net.firstSlot(l - 1);
+      gradNorm[l - 1] = prof.gradientNorm(slot);
+      wNorm[l] = prof.weightGradientNorm(slot);
+      double[] sv = SingularValues.of(w);
+      sigma[l] = sv[0];
       if (residual) {
-        Blas.axpy(1f, Vec.of(v.data()), Vec.of(next.data()));
+        // J = I + diag(g')·W: the pre-activations sit inside the block, so bound g' over ℝ.
+        double sup = g.supDerivative();
+        factorUp[l] = 1 + sup * sigma[l];
+        factorLo[l] = 1 - sup * sigma[l];
+      } else {
+        double[] range = range(net.preActivations(tape, l - 1));
+        double sMin = w.rows() == w.cols() ? sv[sv.length - 1] : Double.NaN;
+        factorUp[l] = g.supDerivative(range[0], range[1]) * sigma[l];
+        factorLo[l] = g.infDerivative(range[0], range[1]) * sMin;
       }
-      v = next;
-      gradNorm[l - 1] = Blas.nrm2(Vec.of(v.data()));
-      wNorm[l] = Math.hypot(Blas.nrm2(Vec.of(dw.data())), Blas.nrm2(Vec.of(db)));
-      if (nonFinite == null) {
-        int bad = Kernels.active().indexOfNonFinite(v.data().length, v.data(), 0);
-        if (bad >= 0) {
-          nonFinite = new NonFiniteAt(l, bad, v.data()[bad]);
-        }
-      }
-      progress.step(s.name() + ": backward and spectra, layer " + l + " of " + depth);
-      sigma[l] = Spectra.sigmaMax(w);
-      double[] range = range(z[l]);
-      double sup = g.supDerivative(range[0], range[1]);
-      double inf = g.infDerivative(range[0], range[1]);
-      factorUp[l] = residual ? 1 + sup * sigma[l] : sup * sigma[l];
-      double sMin = !residual && w.rows() == w.cols() ? Spectra.sigmaMin(w) : Double.NaN;
-      factorLo[l] = residual ? 1 - sup * sigma[l] : inf * sMin;
     }
-    return result(s, gradNorm, wNorm, sigma, factorUp, factorLo, grads, clipNorm, nonFinite, Double.NaN,
-        s.inputWidth());
+    return result(s, net, tape, prof, grads, gradNorm, wNorm, sigma, factorUp, factorLo, clipNorm,
+        Double.NaN, s.inputWidth());
   }
 
   private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
       Progress progress) {
     Matrix w = s.weights().get(0);
     Matrix u = s.weights().get(1);
-    float[] bias = s.biases().get(0);
     int n = w.rows();
+    int m = u.cols();
     int steps = s.steps();
     Activation g = s.activation();
-    Matrix[] h = new Matrix[steps + 1];
-    Matrix[] x = new Matrix[steps + 1];
-    Matrix[] z = new Matrix[steps + 1];
-    h[0] = Matrix.zeros(batch, n);
-    for (int t = 1; t <= steps; t++) {
-      x[t] = gaussian(batch, u.cols(), RNN_INPUT_STD, rnd);
-      z[t] = Matrix.zeros(batch, n);
-      Blas.gemm(false, true, 1f, h[t - 1], w, 0f, z[t]);
-      Blas.gemm(false, true, 1f, x[t], u, 1f, z[t]);
-      addBias(z[t], bias);
-      h[t] = Matrix.zeros(batch, n);
-      g.forward(z[t].data(), 0, h[t].data(), 0, n * batch);
+    Chain net = Chain.of(new Recurrent(w, u, bias(s.biases().get(0), n), g, steps));
+    // Input per example: h_0 = 0, then x_1 … x_T.
+    float[] x = new float[batch * net.inputSize()];
+    for (int r = 0; r < batch; r++) {
+      for (int i = n; i < net.inputSize(); i++) {
+        x[r * net.inputSize() + i] = (float) (RNN_INPUT_STD * rnd.nextGaussian());
+      }
     }
-    double sigma = Spectra.sigmaMax(w);
-    double sMin = Spectra.sigmaMin(w);
-    Matrix v = unitGaussian(batch, n, rnd);
-    Matrix dw = Matrix.zeros(n, n);
-    Matrix du = Matrix.zeros(n, u.cols());
-    float[] db = new float[n];
+    progress.step(s.name() + ": forward and backward through " + steps + " steps");
+    Tape tape = Tape.keepingInputGradients(net);
+    net.forward(tape, x, 0, batch);
+    GradientProfile prof = new GradientProfile(net);
+    Gradients grads = new Gradients(net);
+    net.backward(tape, unitGaussian(batch * n, rnd), 0, grads, prof);
+
+    double[] sv = SingularValues.of(w);
+    double sigma = sv[0];
+    double sMin = sv[sv.length - 1];
+    double[] range = range(net.preActivations(tape, 0));
+    double up = g.supDerivative(range[0], range[1]) * sigma;
+    double lo = g.infDerivative(range[0], range[1]) * sMin;
     double[] gradNorm = new double[steps + 1];
     double[] wNorm = new double[steps + 1];
     double[] sig = new double[steps + 1];
     double[] factorUp = new double[steps + 1];
     double[] factorLo = new double[steps + 1];
-    gradNorm[steps] = Blas.nrm2(Vec.of(v.data()));
-    NonFiniteAt nonFinite = null;
-    Matrix dwStep = Matrix.zeros(n, n);
-    Matrix duStep = Matrix.zeros(n, u.cols());
-    for (int t = steps; t >= 1; t--) {
-      progress.step(s.name() + ": backward, step " + t + " of " + steps);
-      Matrix delta = Matrix.zeros(batch, n);
-      g.backward(v.data(), 0, z[t].data(), 0, delta.data(), 0, n * batch);
-      Blas.gemm(true, false, 1f, delta, h[t - 1], 0f, dwStep);
-      Blas.gemm(true, false, 1f, delta, x[t], 0f, duStep);
-      float[] dbStep = columnSums(delta);
-      Blas.axpy(1f, Vec.of(dwStep.data()), Vec.of(dw.data()));
-      Blas.axpy(1f, Vec.of(duStep.data()), Vec.of(du.data()));
-      Blas.axpy(1f, Vec.of(dbStep), Vec.of(db));
-      Matrix next = Matrix.zeros(batch, n);
-      Blas.gemm(false, false, 1f, delta, w, 0f, next);
-      v = next;
-      gradNorm[t - 1] = Blas.nrm2(Vec.of(v.data()));
-      wNorm[t] = Math.sqrt(Blas.sumOfSquares(Vec.of(dwStep.data())) + Blas.sumOfSquares(Vec.of(duStep.data()))
-          + Blas.sumOfSquares(Vec.of(dbStep)));
-      if (nonFinite == null) {
-        int bad = Kernels.active().indexOfNonFinite(v.data().length, v.data(), 0);
-        if (bad >= 0) {
-          nonFinite = new NonFiniteAt(t, bad, v.data()[bad]);
-        }
-      }
-      double[] range = range(z[t]);
-      sig[t] = sigma;
-      factorUp[t] = g.supDerivative(range[0], range[1]) * sigma;
-      factorLo[t] = g.infDerivative(range[0], range[1]) * sMin;
+    for (int t = 0; t <= steps; t++) {
+      gradNorm[t] = prof.gradientNorm(t);
     }
-    List<float[]> grads = List.of(dw.data(), du.data(), db);
-    return result(s, gradNorm, wNorm, sig, factorUp, factorLo, grads, clipNorm, nonFinite,
-        Spectra.spectralRadius(w), n);
+    Arrays.fill(wNorm, Double.NaN); // BPTT sums dW over steps: no per-step norm
+    wNorm[1] = prof.weightGradientNorm(0);
+    Arrays.fill(sig, 1, steps + 1, sigma);
+    Arrays.fill(factorUp, 1, steps + 1, up);
+    Arrays.fill(factorLo, 1, steps + 1, lo);
+    return result(s, net, tape, prof, grads, gradNorm, wNorm, sig, factorUp, factorLo, clipNorm,
+        Eigenvalues.spectralRadius(w), n);
   }
 
-  private static NetworkResult result(NetworkSpec s, double[] gradNorm, double[] wNorm, double[] sigma,
-      double[] factorUp, double[] factorLo, List<float[]> grads, double clipNorm, NonFiniteAt nonFinite,
-      double rho, int width) {
+  private static NetworkResult result(NetworkSpec s, Chain net, Tape tape, GradientProfile prof,
+      Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
+      double[] factorLo, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
     double logUp = Math.log10(gradNorm[depth]);
     double logLo = logUp;
@@ -172,70 +148,70 @@ final class NetworkProbe {
     for (int l = depth; l >= 1; l--) {
       logUp += Math.log10(factorUp[l]);
       logLo += factorLo[l] > 0 ? Math.log10(factorLo[l]) : Double.NaN;
-      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], gradNorm[l - 1] / gradNorm[l], sigma[l], logUp, logLo,
+      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
           wNorm[l]);
     }
-    double global = 0;
-    for (float[] gArr : grads) {
-      global += Blas.sumOfSquares(Vec.of(gArr));
+    // The profile's weight-gradient sum of squares was filled during backward: no extra read.
+    double global = NormAccumulator.l2().addSumOfSquares(prof.weightGradientSumOfSquares()).norm();
+    double coef = Double.isNaN(clipNorm) || !Double.isFinite(global) ? Double.NaN
+        : Clip.clipCoefficient(global, clipNorm);
+    NonFiniteAt nonFinite = null;
+    int slot = prof.firstNonFiniteSlot();
+    if (slot >= 0) {
+      // Slot s is the gradient w.r.t. the input of layer (or step) s + 1, counted from 1.
+      Matrix v = slot == net.profileSlots() ? null : gradientAt(net, tape, slot);
+      int index = (int) prof.firstNonFiniteIndex();
+      float value = v == null ? Float.NaN : v.data()[v.offset() + index];
+      nonFinite = new NonFiniteAt(slot + 1, index, value);
     }
-    global = Math.sqrt(global);
-    double coef = Double.isNaN(clipNorm) ? Double.NaN : global > clipNorm ? clipNorm / global : 1;
+    // NON_FINITE comes from overflow on the way back here, reported with its provenance.
+    String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
+        : prof.verdict().name();
     double growth = gradNorm[0] / gradNorm[depth];
     return new NetworkResult(s.name(), s.description(), s.kind().label(), s.activation().name(), s.init(),
-        s.initGain(), width, rho, verdict(growth, nonFinite), growth, global, clipNorm, coef, nonFinite,
-        List.of(rows));
+        s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
   }
 
-  static String verdict(double growth, NonFiniteAt nonFinite) {
-    if (nonFinite != null || growth > 1e2) {
-      return "EXPLODING";
+  /** The gradient behind profile slot s: a layer's input gradient, or for an RNN that of h_s. */
+  private static Matrix gradientAt(Chain net, Tape tape, int slot) {
+    if (net.layer(0) instanceof Recurrent) {
+      // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
+      return slot == 0 ? net.inputGradient(tape, 0) : null;
     }
-    return growth < 1e-2 ? "VANISHING" : "STABLE";
+    return net.inputGradient(tape, slot);
+  }
+
+  private static Vec bias(float[] b, int n) {
+    return Vec.of(b == null ? new float[n] : b);
   }
 
   private static double[] range(Matrix z) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (float f : z.data()) {
-      if (f == f) { // NaN pre-activations (after an overflow) say nothing about the range
-        lo = Math.min(lo, f);
-        hi = Math.max(hi, f);
+    for (int i = 0; i < z.rows(); i++) {
+      for (int j = 0; j < z.cols(); j++) {
+        float f = z.data()[z.offset() + i * z.ld() + j];
+        if (f == f) { // NaN pre-activations (after an overflow) say nothing about the range
+          lo = Math.min(lo, f);
+          hi = Math.max(hi, f);
+        }
       }
     }
     return lo <= hi ? new double[] {lo, hi}
         : new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
   }
 
-  private static void addBias(Matrix z, float[] b) {
-    if (b == null) {
-      return;
-    }
-    for (int i = 0; i < z.rows(); i++) {
-      Blas.axpy(1f, Vec.of(b), z.row(i));
-    }
-  }
-
-  private static float[] columnSums(Matrix m) {
-    float[] out = new float[m.cols()];
-    for (int i = 0; i < m.rows(); i++) {
-      Blas.axpy(1f, m.row(i), Vec.of(out));
-    }
-    return out;
-  }
-
-  private static Matrix gaussian(int rows, int cols, double std, SplittableRandom r) {
-    Matrix m = Matrix.zeros(rows, cols);
-    float[] a = m.data();
-    for (int i = 0; i < a.length; i++) {
+  private static float[] gaussian(int n, double std, SplittableRandom r) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
       a[i] = (float) (std * r.nextGaussian());
     }
-    return m;
+    return a;
   }
 
-  private static Matrix unitGaussian(int rows, int cols, SplittableRandom r) {
-    Matrix m = gaussian(rows, cols, 1, r);
-    Blas.scal((float) (1 / Blas.nrm2(Vec.of(m.data()))), Vec.of(m.data()));
-    return m;
+  private static float[] unitGaussian(int n, SplittableRandom r) {
+    float[] a = gaussian(n, 1, r);
+    Blas.scal((float) (1 / Blas.nrm2(Vec.of(a))), Vec.of(a));
+    return a;
   }
 }
