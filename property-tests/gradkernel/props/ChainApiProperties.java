@@ -27,14 +27,12 @@ class ChainApiProperties {
 
   @Provide
   Arbitrary<int[]> widths() {
-    return Gen.depth().flatMap(d -> Gen.width().list().ofSize(d + 1)
-        .map(l -> l.stream().mapToInt(Integer::intValue).toArray()));
+    return Gen.widths();
   }
 
   @Provide
   Arbitrary<Double> chainScale() {
-    return Arbitraries.doubles().between(-1, 1).map(e -> Math.pow(10, e))
-        .edgeCases(c -> c.includeOnly(0.1, 10.0));
+    return Gen.chainScale();
   }
 
   @Provide

@@ -112,4 +112,19 @@ final class Gen {
     }
     return b;
   }
+
+  /** Layer widths w_0 … w_L of a dense chain: depth from {@link #depth()}, each from {@link #width()}. */
+  static Arbitrary<int[]> widths() {
+    return depth().flatMap(d -> width().list().ofSize(d + 1)
+        .map(l -> l.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * Weight scale 10^[−1, 1] (edges 0.1 and 10): keeps Π σ within float's normal range at depth 24,
+   * so neither pass overflows or underflows.
+   */
+  static Arbitrary<Double> chainScale() {
+    return Arbitraries.doubles().between(-1, 1).map(e -> Math.pow(10, e))
+        .edgeCases(c -> c.includeOnly(0.1, 10.0));
+  }
 }

@@ -33,8 +33,7 @@ class GradientBoundProperties {
 
   @Provide
   Arbitrary<int[]> widths() {
-    return Gen.depth().flatMap(d -> Gen.width().list().ofSize(d + 1)
-        .map(l -> l.stream().mapToInt(Integer::intValue).toArray()));
+    return Gen.widths();
   }
 
   @Provide
@@ -49,9 +48,7 @@ class GradientBoundProperties {
 
   @Provide
   Arbitrary<Double> chainScale() {
-    // Keeps Π σ within float's normal range at depth 24, so neither pass overflows/underflows.
-    return Arbitraries.doubles().between(-1, 1).map(e -> Math.pow(10, e))
-        .edgeCases(c -> c.includeOnly(0.1, 10.0));
+    return Gen.chainScale();
   }
 
   @Provide
