@@ -10,6 +10,7 @@ import static jdk.incubator.vector.VectorOperators.NE;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +23,9 @@ final class PanamaKernels implements Kernels {
   private static final VectorSpecies<Double> D =
       VectorSpecies.of(double.class, F.vectorShape());
   private static final int L = F.length();
+  /** Float species of half the width: its lanes widen to exactly one full double vector. */
+  private static final VectorSpecies<Float> H =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
   PanamaKernels() {
     if (L < 4) {
@@ -118,18 +122,22 @@ final class PanamaKernels implements Kernels {
     DoubleVector s1 = DoubleVector.zero(D);
     DoubleVector s2 = DoubleVector.zero(D);
     DoubleVector s3 = DoubleVector.zero(D);
+    int h = H.length();
     int i = 0;
-    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-      FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-      FloatVector w = FloatVector.fromArray(F, x, xOff + i + L);
-      DoubleVector v0 = (DoubleVector) v.convertShape(F2D, D, 0);
-      DoubleVector v1 = (DoubleVector) v.convertShape(F2D, D, 1);
-      DoubleVector w0 = (DoubleVector) w.convertShape(F2D, D, 0);
-      DoubleVector w1 = (DoubleVector) w.convertShape(F2D, D, 1);
+    // Half-width float loads widen to full-width doubles in one conversion each (splitting a
+    // full-width load into two halves costs an extra shuffle and measured 1.4x slower in cache).
+    for (int bound = n - 4 * h; i <= bound; i += 4 * h) {
+      DoubleVector v0 = (DoubleVector) FloatVector.fromArray(H, x, xOff + i).convertShape(F2D, D, 0);
+      DoubleVector v1 = (DoubleVector) FloatVector.fromArray(H, x, xOff + i + h)
+          .convertShape(F2D, D, 0);
+      DoubleVector v2 = (DoubleVector) FloatVector.fromArray(H, x, xOff + i + 2 * h)
+          .convertShape(F2D, D, 0);
+      DoubleVector v3 = (DoubleVector) FloatVector.fromArray(H, x, xOff + i + 3 * h)
+          .convertShape(F2D, D, 0);
       s0 = v0.fma(v0, s0);
       s1 = v1.fma(v1, s1);
-      s2 = w0.fma(w0, s2);
-      s3 = w1.fma(w1, s3);
+      s2 = v2.fma(v2, s2);
+      s3 = v3.fma(v3, s3);
     }
     double s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
     for (; i < n; i++) {
