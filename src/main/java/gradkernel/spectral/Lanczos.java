@@ -64,6 +64,23 @@ public final class Lanczos {
     randomStart();
   }
 
+  /**
+   * One-shot σ_max(W) of any [out, in] matrix to residual ≤ tol·σ (see the class comment),
+   * allocating its own workspace; at most min(rows, cols) + 1 ≤ 500 pairs, after which (in exact
+   * arithmetic, Lanczos having exhausted the space) it throws ArithmeticException rather than guess.
+   * Use an instance to track a matrix over steps (warm start) or to avoid the allocation.
+   */
+  public static double sigmaMax(Matrix a, double tol) {
+    Objects.requireNonNull(a, "a");
+    int cap = Math.min(500, Math.min(a.rows(), a.cols()) + 1);
+    SpectralNormEstimate e = new Lanczos(a.rows(), a.cols(), cap, 1).estimate(a, tol, cap);
+    if (!e.converged()) {
+      throw new ArithmeticException("Lanczos: σ_max of " + a.shape() + " matrix not within tol "
+          + tol + " after " + cap + " pairs: " + e);
+    }
+    return e.sigma();
+  }
+
   /** True once an estimate has converged, so the next one starts from its right singular vector. */
   public boolean isWarm() {
     return warm;

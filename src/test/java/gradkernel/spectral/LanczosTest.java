@@ -129,6 +129,15 @@ class LanczosTest {
   }
 
   @Test
+  void oneShotSigmaMax() {
+    Matrix g = gaussian(40, 30, 9);
+    double exact = SingularValues.max(g);
+    assertEquals(exact, Lanczos.sigmaMax(g, 1e-6), 2e-6 * exact);
+    assertEquals(0.0, Lanczos.sigmaMax(Matrix.zeros(2, 5), 1e-6));
+    assertThrows(NullPointerException.class, () -> Lanczos.sigmaMax(null, 1e-6));
+  }
+
+  @Test
   void zeroMatrixGivesZeroWithoutNaN() {
     Lanczos l = new Lanczos(3, 4, 5, 1);
     SpectralNormEstimate z = l.estimate(Matrix.zeros(3, 4), 1e-6, 5);
