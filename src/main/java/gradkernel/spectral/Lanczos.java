@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * thousands. Float gemv limits the reachable tol to about 1e-6.
  *
  * <p>Warm start: the converged top right Ritz vector is kept, so the next {@link #estimate} starts
- * from it; on a slightly changed matrix that costs 1–2 pairs. Workspace: (maxSteps+1)·cols +
+ * from it; when ‖ΔW‖₂ ≲ tol·σ that costs 1–2 pairs (larger changes cost more: on a gapless spectrum
+ * the top singular vector itself moves). After a non-converged call the best Ritz vector so far is
+ * kept as the next start, but {@link #isWarm} is false. Workspace: (maxSteps+1)·cols +
  * maxSteps·rows floats and O(maxSteps) doubles, owned by the instance; after construction
  * {@code estimate} allocates nothing except its result record. Not thread-safe: one instance per
  * tracked matrix.
@@ -40,6 +42,7 @@ public final class Lanczos {
   private final double[] work;
   private final SplittableRandom rnd;
   private boolean warm;
+  private double lastSigma;
 
   /** Workspace for a rows × cols matrix and up to maxSteps pairs per call; seeded random start. */
   public Lanczos(int rows, int cols, int maxSteps, long seed) {
@@ -59,7 +62,7 @@ public final class Lanczos {
     this.alpha = new double[maxSteps];
     this.beta = new double[maxSteps + 1];
     this.ritzY = new double[maxSteps];
-    this.work = new double[2 * maxSteps];
+    this.work = new double[maxSteps];
     this.rnd = new SplittableRandom(seed);
     randomStart();
   }
@@ -169,8 +172,6 @@ public final class Lanczos {
     lastSigma = sigma;
     return new SpectralNormEstimate(sigma, residual, change, pairs, false);
   }
-
-  private double lastSigma;
 
   private SpectralNormEstimate finish(double sigma, double residual, double change, int pairs,
       boolean converged) {
