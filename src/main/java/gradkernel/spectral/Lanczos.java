@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * W v = σ u exactly and ‖Wᵀu − σv‖ = β_{j+1}·|x_j| (the residual, free to compute); stop when it is
  * ≤ tol·σ. As for {@link PowerIteration}, the residual bounds the distance from σ to SOME singular
  * value; σ is a lower estimate of σ_max (Ritz values interlace). Unlike power iteration, Lanczos
- * converges on gapless spectra: a seeded 1024² Gaussian reaches 1e-4 in ~20 pairs instead of
- * thousands. Float gemv limits the reachable tol to about 1e-6.
+ * converges on gapless spectra: seeded 1024² Gaussians reach tol 1e-4 in 35–45 pairs, where power
+ * iteration needs 280–620 (the actual σ error then is ~1e-8: it shrinks like residual²/gap). Float gemv limits the reachable tol to about 1e-6.
  *
  * <p>Warm start: the converged top right Ritz vector is kept, so the next {@link #estimate} starts
  * from it; when ‖ΔW‖₂ ≲ tol·σ that costs 1–2 pairs (larger changes cost more: on a gapless spectrum
