@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  * a small relative change alone is not used, because on gapless spectra (e.g. a 1024² Gaussian) σ
  * creeps by < 1e-4 per step while still 1% low. Float gemv limits the reachable tol to ~1e-6.
  * Not thread-safe: one instance per tracked matrix.
+ *
+ * <p>Prefer {@link Lanczos}: same warm-start cost (1 pair on a slightly changed matrix), and cold it
+ * converges on gapless spectra (a seeded 1024² Gaussian: ~40 pairs vs ~300–600 here).
  */
 public final class PowerIteration {
   private final int rows;
