@@ -131,6 +131,9 @@ row("clip byGlobalNorm GPT-2 (no clipping)", find("ClipBench.byGlobalNormInactiv
     "GB/s", read_gbs, [("PyTorch 1.13 clip_grad_norm_", peer(torch, "clip_grad_norm_gpt2"))])
 row("clip scaleToNorm GPT-2 (norm from backward)", find("ClipBench.scaleToNormGivenNorm"),
     8 * gpt2, "GB/s", rw_gbs, [("in-place scal", find("ClipBench.scalInPlace"))])
+row("σ_max 1024² Lanczos to 1e-4, cold", find("SpectralBench.lanczosCold"), None, None, None,
+    [("power iteration cold", find("SpectralBench.powerIterationCold"))])
+row("σ_max 1024² Lanczos to 1e-4, warm", find("SpectralBench.lanczosWarm"))
 row("σ_max 1024² power iteration, cold", find("SpectralBench.powerIterationCold"))
 row("σ_max 1024² power iteration, warm", find("SpectralBench.powerIterationWarm"))
 row("singular values 256² (Jacobi)", find("SpectralBench.svd256"), None, None, None,

@@ -1,5 +1,6 @@
 package gradkernel.bench;
 
+import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.PowerIteration;
 import gradkernel.spectral.SingularValues;
 import gradkernel.spectral.SpectralNormEstimate;
@@ -25,8 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * σ_max of a 1024² matrix by power iteration (cold: fresh start each call; warm: the estimator
- * kept across calls, as when tracking a weight over training steps), and all singular values of a
+ * σ_max of a 1024² matrix to 1e-4 by Lanczos bidiagonalization and by power iteration (cold:
+ * fresh start each call; warm: the estimator kept across calls, as when tracking a weight over
+ * training steps), and all singular values of a
  * 256² matrix by gradkernel's one-sided Jacobi against EJML's float and double SVD (values only).
  * ms per call.
  */
@@ -39,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SpectralBench {
   private Matrix big;
   private PowerIteration warm;
+  private Lanczos lanczosWarm;
   private Matrix small;
   private float[] smallData;
   private double[] smallDouble;
@@ -48,6 +51,8 @@ public class SpectralBench {
     big = Matrix.of(Data.uniform(1024 * 1024, 1, 11), 1024, 1024);
     warm = new PowerIteration(1024, 1024, 1);
     warm.estimate(big, 1e-4, 1000);
+    lanczosWarm = new Lanczos(1024, 1024, 50, 1);
+    lanczosWarm.estimate(big, 1e-4, 50);
     smallData = Data.uniform(256 * 256, 1, 12);
     small = Matrix.of(smallData, 256, 256);
     smallDouble = new double[smallData.length];
@@ -67,6 +72,10 @@ public class SpectralBench {
       ref = Math.max(ref, s);
     }
     Data.check("sigma_max vs EJML", ref, ours, 1e-5);
+    SpectralNormEstimate e = new Lanczos(1024, 1024, 50, 1).estimate(big, 1e-4, 50);
+    if (!e.converged()) {
+      throw new IllegalStateException("Lanczos did not reach 1e-4 in 50 pairs: " + e);
+    }
   }
 
   @Benchmark
@@ -77,6 +86,16 @@ public class SpectralBench {
   @Benchmark
   public SpectralNormEstimate powerIterationWarm() {
     return warm.estimate(big, 1e-4, 1000);
+  }
+
+  @Benchmark
+  public SpectralNormEstimate lanczosCold() {
+    return new Lanczos(1024, 1024, 50, 1).estimate(big, 1e-4, 50);
+  }
+
+  @Benchmark
+  public SpectralNormEstimate lanczosWarm() {
+    return lanczosWarm.estimate(big, 1e-4, 50);
   }
 
   @Benchmark
