@@ -112,6 +112,43 @@ public final class Chain {
     return paramOff[Objects.checkIndex(l, paramOff.length)];
   }
 
+  /**
+   * Every layer's parameters with chain-wide names {@code "l.name"} (l 0-based, e.g.
+   * {@code "0.weight"}, {@code "2.f.1.bias"}) and offsets into a chain-wide block of
+   * {@link #parameterCount()} floats: the layout of {@link Gradients} and of
+   * {@link #copyParametersTo}.
+   */
+  public List<Parameter> parameters() {
+    List<Parameter> all = new java.util.ArrayList<>();
+    for (int l = 0; l < layers.length; l++) {
+      for (Parameter p : layers[l].parameters()) {
+        all.add(p.within(l + ".", paramOff[l]));
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  /** Copies every layer's parameter values into {@code dst[off, off + parameterCount())}. */
+  public void copyParametersTo(float[] dst, int off) {
+    Checks.range("dst", Objects.requireNonNull(dst, "dst"), off, parameterCount());
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].copyParametersTo(dst, off + paramOff[l]);
+    }
+  }
+
+  /**
+   * The same network whose parameters are views of {@code data[off, off + parameterCount())} in
+   * the layout of {@link #parameters()} (no copy): one flat buffer an optimizer updates in place.
+   */
+  public Chain withParameters(float[] data, int off) {
+    Checks.range("data", Objects.requireNonNull(data, "data"), off, parameterCount());
+    Layer[] bound = new Layer[layers.length];
+    for (int l = 0; l < layers.length; l++) {
+      bound[l] = layers[l].withParameters(data, off + paramOff[l]);
+    }
+    return new Chain(bound);
+  }
+
   /** Number of profile slots (Σ of each layer's {@link Layer#profileSlots()}). */
   public int profileSlots() {
     return slotStart[layers.length];

@@ -4,6 +4,7 @@ import gradkernel.activation.Activation;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,6 +53,23 @@ public final class Dense extends Layer {
   @Override public int outputSize() { return w.rows(); }
 
   @Override public int parameterCount() { return w.rows() * w.cols() + w.rows(); }
+
+  /** {@code weight [out, in]} (decays), then {@code bias [out]} (exempt). */
+  @Override public List<Parameter> parameters() {
+    return List.of(Parameter.matrix("weight", 0, w.rows(), w.cols(), Decay.APPLY),
+        Parameter.vector("bias", w.rows() * w.cols(), w.rows(), Decay.EXEMPT));
+  }
+
+  @Override List<Matrix> parameterValues() {
+    return List.of(w, row(bias));
+  }
+
+  @Override Dense rebind(float[] data, int off) {
+    int out = w.rows();
+    int in = w.cols();
+    return new Dense(new Matrix(data, off, out, in, Math.max(1, in)),
+        new Vec(data, off + out * in, out), g);
+  }
 
   @Override public String describe() {
     return "Dense[" + w.cols() + " -> " + w.rows() + ", " + g.name() + "]";

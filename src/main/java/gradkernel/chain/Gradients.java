@@ -72,6 +72,28 @@ public final class Gradients {
         d.outputSize());
   }
 
+  /** The gradient of one of {@link Chain#parameters()} (a chain-wide parameter), flat. */
+  public Vec of(Parameter p) {
+    Objects.requireNonNull(p, "p");
+    if (p.offset() + (long) p.size() > chain.parameterCount()) {
+      throw new IllegalArgumentException("p: " + p + " lies outside this chain's "
+          + chain.parameterCount() + " parameters");
+    }
+    return new Vec(data, offset + p.offset(), p.size());
+  }
+
+  /** The gradient of the chain parameter named {@code name} (e.g. {@code "0.weight"}), flat. */
+  public Vec of(String name) {
+    Objects.requireNonNull(name, "name");
+    for (Parameter p : chain.parameters()) {
+      if (p.name().equals(name)) {
+        return of(p);
+      }
+    }
+    throw new IllegalArgumentException("name: no parameter '" + name + "' in " + chain
+        + "; names are " + chain.parameters().stream().map(Parameter::name).toList());
+  }
+
   /** Sets every gradient to zero. */
   public void zero() {
     Arrays.fill(data, offset, offset + chain.parameterCount(), 0f);

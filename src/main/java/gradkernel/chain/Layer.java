@@ -1,7 +1,11 @@
 package gradkernel.chain;
 
 import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * One differentiable map R^in → R^out of a {@link Chain}. Subclasses hold their parameters as
@@ -25,6 +29,51 @@ public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm
 
   /** Number of floats in this layer's block of a {@link Gradients} buffer (layout per subclass). */
   public abstract int parameterCount();
+
+  /**
+   * The layer's parameter tensors in block order, with local PyTorch-style names ({@code "weight"},
+   * {@code "bias"}, ...) and offsets within the layer's block. The same layout holds the values
+   * ({@link #copyParametersTo}, {@link #withParameters}) and the gradients ({@link Gradients}).
+   */
+  public abstract List<Parameter> parameters();
+
+  /**
+   * A layer of the same kind and configuration whose parameters are views of
+   * {@code data[off, off + parameterCount())} in the layout of {@link #parameters()} (no copy), e.g.
+   * to let an optimizer update every layer's weights in one flat buffer.
+   */
+  public final Layer withParameters(float[] data, int off) {
+    Checks.range("data", Objects.requireNonNull(data, "data"), off, parameterCount());
+    return rebind(data, off);
+  }
+
+  /** Copies the current parameter values into {@code dst[off, off + parameterCount())}. */
+  public final void copyParametersTo(float[] dst, int off) {
+    Checks.range("dst", Objects.requireNonNull(dst, "dst"), off, parameterCount());
+    List<Parameter> ps = parameters();
+    List<Matrix> vs = parameterValues();
+    for (int i = 0; i < ps.size(); i++) {
+      Matrix v = vs.get(i);
+      int base = off + ps.get(i).offset();
+      for (int r = 0; r < v.rows() && v.cols() > 0; r++) {
+        System.arraycopy(v.data(), v.offset() + r * v.ld(), dst, base + r * v.cols(), v.cols());
+      }
+    }
+  }
+
+  /** {@link #withParameters} after validation. */
+  abstract Layer rebind(float[] data, int off);
+
+  /**
+   * The current values of {@link #parameters()}, in the same order, as views (a vector as a
+   * one-row matrix); their shapes' products equal the parameters' sizes.
+   */
+  abstract List<Matrix> parameterValues();
+
+  /** A one-row matrix view of v. */
+  static Matrix row(Vec v) {
+    return new Matrix(v.data(), v.offset(), 1, v.length(), Math.max(1, v.length()));
+  }
 
   /** Number of {@link GradientProfile} slots this layer fills (1, or T for a recurrent layer). */
   public int profileSlots() {

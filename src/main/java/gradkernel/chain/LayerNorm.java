@@ -2,6 +2,7 @@ package gradkernel.chain;
 
 import gradkernel.tensor.Vec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -48,6 +49,22 @@ public final class LayerNorm extends Layer {
   @Override public int outputSize() { return gamma.length(); }
 
   @Override public int parameterCount() { return 2 * gamma.length(); }
+
+  /** {@code weight [n]} (γ) then {@code bias [n]} (β), PyTorch's names; both exempt from decay. */
+  @Override public List<Parameter> parameters() {
+    int n = gamma.length();
+    return List.of(Parameter.vector("weight", 0, n, Decay.EXEMPT),
+        Parameter.vector("bias", n, n, Decay.EXEMPT));
+  }
+
+  @Override List<gradkernel.tensor.Matrix> parameterValues() {
+    return List.of(row(gamma), row(beta));
+  }
+
+  @Override LayerNorm rebind(float[] data, int off) {
+    int n = gamma.length();
+    return new LayerNorm(new Vec(data, off, n), new Vec(data, off + n, n), eps);
+  }
 
   @Override public String describe() {
     return "LayerNorm[" + gamma.length() + "]";

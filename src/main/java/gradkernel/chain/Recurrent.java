@@ -3,6 +3,7 @@ package gradkernel.chain;
 import gradkernel.activation.Activation;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -81,6 +82,30 @@ public final class Recurrent extends Layer {
   @Override public int parameterCount() { return w.rows() * (w.rows() + u.cols() + 1); }
 
   @Override public int profileSlots() { return steps; }
+
+  /**
+   * {@code weight_hh [n, n]} (W), {@code weight_ih [n, m]} (U), both decaying, then
+   * {@code bias [n]} (exempt).
+   */
+  @Override public List<Parameter> parameters() {
+    int n = w.rows();
+    int m = u.cols();
+    return List.of(Parameter.matrix("weight_hh", 0, n, n, Decay.APPLY),
+        Parameter.matrix("weight_ih", n * n, n, m, Decay.APPLY),
+        Parameter.vector("bias", n * n + n * m, n, Decay.EXEMPT));
+  }
+
+  @Override List<Matrix> parameterValues() {
+    return List.of(w, u, row(bias));
+  }
+
+  @Override Recurrent rebind(float[] data, int off) {
+    int n = w.rows();
+    int m = u.cols();
+    return new Recurrent(new Matrix(data, off, n, n, Math.max(1, n)),
+        new Matrix(data, off + n * n, n, m, Math.max(1, m)), new Vec(data, off + n * n + n * m, n),
+        g, steps);
+  }
 
   @Override public String describe() {
     return "Recurrent[n " + w.rows() + ", m " + u.cols() + ", T " + steps + ", " + g.name() + "]";

@@ -1,5 +1,6 @@
 package gradkernel.chain;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,23 @@ public final class Residual extends Layer {
   @Override public int outputSize() { return f.inputSize(); }
 
   @Override public int parameterCount() { return f.parameterCount(); }
+
+  /** The branch's parameters, named {@code "f." + branch name} (e.g. {@code "f.0.weight"}). */
+  @Override public List<Parameter> parameters() {
+    return f.parameters().stream().map(p -> p.within("f.", 0)).toList();
+  }
+
+  @Override List<gradkernel.tensor.Matrix> parameterValues() {
+    List<gradkernel.tensor.Matrix> all = new java.util.ArrayList<>();
+    for (int l = 0; l < f.size(); l++) {
+      all.addAll(f.layer(l).parameterValues());
+    }
+    return all;
+  }
+
+  @Override Residual rebind(float[] data, int off) {
+    return new Residual(f.withParameters(data, off));
+  }
 
   @Override public String describe() {
     return "Residual[" + f.inputSize() + " -> " + f.inputSize() + ", " + f + "]";

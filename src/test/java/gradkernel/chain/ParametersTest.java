@@ -1,0 +1,78 @@
+package gradkernel.chain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import gradkernel.activation.Activations;
+import gradkernel.tensor.Vec;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ParametersTest {
+  private static float[] rand(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return a;
+  }
+
+  private static Chain net() {
+    Dense d0 = Dense.of(rand(12, 1), 4, 3, rand(4, 2), Activations.TANH);
+    Residual res = Residual.of(Dense.of(rand(8, 3), 2, 4, rand(2, 4), Activations.TANH),
+        Dense.of(rand(8, 5), 4, 2, rand(4, 6), Activations.IDENTITY));
+    LayerNorm ln = new LayerNorm(Vec.of(rand(4, 7)), Vec.of(rand(4, 8)), 1e-5);
+    Recurrent rnn = new Recurrent(gradkernel.tensor.Matrix.of(rand(16, 9), 4, 4),
+        gradkernel.tensor.Matrix.of(rand(0, 10), 4, 0), Vec.of(rand(4, 11)), Activations.TANH, 3);
+    return Chain.of(d0, res, ln, rnn);
+  }
+
+  @Test
+  void namesOffsetsAndDecayTileTheBlock() {
+    Chain c = net();
+    List<Parameter> ps = c.parameters();
+    assertEquals(List.of("0.weight", "0.bias", "1.f.0.weight", "1.f.0.bias", "1.f.1.weight",
+        "1.f.1.bias", "2.weight", "2.bias", "3.weight_hh", "3.weight_ih", "3.bias"),
+        ps.stream().map(Parameter::name).toList());
+    int next = 0;
+    for (Parameter p : ps) {
+      assertEquals(next, p.offset(), p.name());
+      next += p.size();
+      assertEquals(p.name().endsWith("weight") && !p.name().startsWith("2.")
+          || p.name().contains("weight_"), p.decay() == Decay.APPLY, p.name());
+    }
+    assertEquals(c.parameterCount(), next);
+  }
+
+  @Test
+  void rebindingToAFlatBufferComputesTheSameAndSharesStorage() {
+    Chain c = net();
+    float[] flat = new float[c.parameterCount() + 5];
+    c.copyParametersTo(flat, 5);
+    Chain bound = c.withParameters(flat, 5);
+    float[] x = rand(2 * c.inputSize(), 12);
+    float[] y0 = c.forward(c.newTape(), x).copy().data();
+    float[] y1 = bound.forward(bound.newTape(), x).copy().data();
+    assertArrayEquals(y0, y1);
+    float[] again = new float[c.parameterCount()];
+    bound.copyParametersTo(again, 0);
+    assertArrayEquals(java.util.Arrays.copyOfRange(flat, 5, flat.length), again);
+    // A write into the flat buffer is seen by the bound chain's layer.
+    flat[5] += 1f;
+    assertEquals(flat[5], ((Dense) bound.layer(0)).weight().get(0, 0));
+  }
+
+  @Test
+  void gradientsByNameMatchTheDenseViews() {
+    Chain c = net();
+    Gradients g = new Gradients(c);
+    Vec bias = g.of("0.bias");
+    assertEquals(g.bias(0).offset(), bias.offset());
+    assertEquals(4, bias.length());
+    assertThrows(IllegalArgumentException.class, () -> g.of("9.weight"));
+    assertThrows(IllegalArgumentException.class, () -> c.withParameters(new float[3], 0));
+  }
+}
