@@ -149,6 +149,18 @@ public final class Chain {
     return new Chain(bound);
   }
 
+  /**
+   * Puts every layer that has a mode ({@link BatchNorm}, {@link Dropout}, also inside residual
+   * branches) into {@code mode}, like PyTorch's {@code train()} / {@code eval()}; returns this.
+   */
+  public Chain mode(Mode mode) {
+    Objects.requireNonNull(mode, "mode");
+    for (Layer l : layers) {
+      l.mode(mode);
+    }
+    return this;
+  }
+
   /** Number of profile slots (Σ of each layer's {@link Layer#profileSlots()}). */
   public int profileSlots() {
     return slotStart[layers.length];

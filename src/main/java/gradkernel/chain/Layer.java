@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Batched buffers are row-major [batch, width] (rows = examples). Scratch and work sizes are
  * linear in the batch size so nested chains ({@link Residual}) can be laid out without allocation.
  */
-public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm {
+public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm, BatchNorm, Dropout {
 
   static final Kernels K = Kernels.active();
 
@@ -74,6 +74,9 @@ public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm
   static Matrix row(Vec v) {
     return new Matrix(v.data(), v.offset(), 1, v.length(), Math.max(1, v.length()));
   }
+
+  /** Switches TRAIN/EVAL behaviour; a no-op for layers without one. */
+  void mode(Mode mode) {}
 
   /** Number of {@link GradientProfile} slots this layer fills (1, or T for a recurrent layer). */
   public int profileSlots() {

@@ -30,6 +30,10 @@ public final class Residual extends Layer {
     return f;
   }
 
+  @Override void mode(Mode m) {
+    f.mode(m);
+  }
+
   @Override public int inputSize() { return f.inputSize(); }
 
   @Override public int outputSize() { return f.inputSize(); }

@@ -25,29 +25,11 @@ final class Reference {
 
   /** The chain's parameters as doubles, Gradients layout. */
   static double[] params(Chain c) {
-    double[] p = new double[c.parameterCount()];
-    for (int l = 0; l < c.size(); l++) {
-      int off = c.parameterOffset(l);
-      Layer layer = c.layer(l);
-      switch (layer) {
-        case Dense d -> {
-          off = put(d.weight(), p, off);
-          put(d.bias(), p, off);
-        }
-        case Recurrent r -> {
-          off = put(r.w(), p, off);
-          off = put(r.u(), p, off);
-          put(r.b(), p, off);
-        }
-        case Residual res -> {
-          double[] q = params(res.branch());
-          System.arraycopy(q, 0, p, off, q.length);
-        }
-        case LayerNorm ln -> {
-          off = put(ln.gamma(), p, off);
-          put(ln.beta(), p, off);
-        }
-      }
+    float[] f = new float[c.parameterCount()];
+    c.copyParametersTo(f, 0);
+    double[] p = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      p[i] = f[i];
     }
     return p;
   }
@@ -113,6 +95,8 @@ final class Reference {
           }
           yield o;
         }
+        default -> throw new UnsupportedOperationException("no double reference for "
+            + layer.describe());
       };
     }
     return a;
