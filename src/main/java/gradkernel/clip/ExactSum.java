@@ -13,9 +13,11 @@ import java.util.Arrays;
  * <p>Representation: 136 signed 64-bit limbs of 32 bits each with lazily propagated carries
  * (each addition touches three limbs; carries are propagated every 2³⁰ additions and on reads).
  * Adding a term costs a few integer operations and allocates nothing; a merge costs 136 additions.
- * Not thread-safe: give each worker its own and merge.
+ * Not thread-safe: give each worker its own and merge. Serializable, so partial sums can travel
+ * between machines (e.g. in a Spark {@code treeAggregate}).
  */
-public final class ExactSum {
+public final class ExactSum implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   static final int LIMBS = 136;
   /** Bit position of 2⁰: limb i holds bits [32i, 32i + 32) of the integer Σ·2^BIAS. */
   static final int BIAS = 2208;
@@ -23,7 +25,7 @@ public final class ExactSum {
   private static final int NORMALIZE_EVERY = 1 << 30;
 
   private final long[] limb = new long[LIMBS];
-  private final long[] scratch = new long[LIMBS];
+  private transient long[] scratch; // rounding work space, made on the first read
   private int pending;
   // the last rounding: |sum| ≈ roundMant·2^roundExp, sign roundSign (0 for an exact zero)
   private long roundMant;
@@ -173,6 +175,9 @@ public final class ExactSum {
    */
   private void round() {
     normalize();
+    if (scratch == null) {
+      scratch = new long[LIMBS];
+    }
     long[] m = scratch;
     System.arraycopy(limb, 0, m, 0, LIMBS);
     int sign = 1;

@@ -8,25 +8,25 @@ import gradkernel.tensor.Checks;
  * add tensors (array, offset, length) as they are produced, add precomputed partials, merge the
  * accumulators of other shards, read {@link #norm()}.
  *
- * <p><b>Representation.</b> For p = 2 it keeps Σx² as {@code sum·2^shift}: squares of floats are
- * exact in double and per-tensor partials cannot overflow, so {@code shift} stays 0 (plain double
- * summation) unless precomputed partials or merges push the sum past 2⁹⁰⁰, when it is rescaled by
- * an exact power of two. For other p it keeps {@code (scale, sum)} with Σ|x|^p = scale^p·sum and
- * scale = max|x| (LAPACK dlassq's idea), so no power ever overflows or underflows harmfully. Hence
- * finite input always gives a finite, correct norm (1000 values of 1e19 and 10 of 3.0 give
- * 3.16227766e20).
+ * <p><b>Representation.</b> For p = 2 each tensor is cut into fixed chunks of {@value #CHUNK}
+ * elements; a chunk's Σx² is computed by the kernel in double (squares of floats are exact in
+ * double and a chunk's sum cannot overflow), and the chunk partials, precomputed partials and
+ * merged accumulators are summed <b>exactly</b> in an {@link ExactSum}, rounded once when read.
+ * For other p it keeps {@code (scale, sum)} with Σ|x|^p = scale^p·sum and scale = max|x| (LAPACK
+ * dlassq's idea), so no power ever overflows or underflows harmfully. Hence finite input always
+ * gives a finite, correct norm (1000 values of 1e19 and 10 of 3.0 give 3.16227766e20).
  *
- * <p><b>Error bound.</b> For n elements, p = 2: relative error ≤ (n/2 + 2)·2⁻⁵³ (exact squares,
- * double summation, one square root); other p: ≤ (n + p + 4)·2⁻⁵² (Math.pow is within 1 ulp);
- * both far inside 10⁻⁶ for any n below 10⁹.
+ * <p><b>Error bound.</b> For n elements, p = 2: relative error ≤ (min(n, CHUNK)/2 + 2)·2⁻⁵³ (exact
+ * squares, double summation within a chunk, exact summation of chunks, one rounding and one square
+ * root); other p: ≤ (n + p + 4)·2⁻⁵² (Math.pow is within 1 ulp); both far inside 10⁻⁶.
  *
- * <p><b>Determinism.</b> Each tensor is cut into fixed chunks of {@value #CHUNK} elements whose
- * partials are combined in tensor order, then chunk order, so the same sequence of calls gives
- * bit-identical results on every run and for any thread count (the parallel entry points in
- * {@link Clip} compute the same chunk partials concurrently and combine them in the same order).
- * Results may differ in the last bits between vector widths (the kernel's blocking). A
- * {@link #merge} adds the other accumulator's total as one partial: deterministic for a fixed
- * merge tree, equal to sequential accumulation within the bound above, not bit for bit.
+ * <p><b>Determinism.</b> For p = 2 the result depends only on the multiset of chunk partials: the
+ * same tensors give bit-identical norms on every run, for any thread count, and for any split of
+ * the tensors across accumulators merged in any order or tree ({@link #merge} is exact) — the
+ * property a cluster needs, where partials arrive in no fixed order. Chunk partials come from the
+ * active kernels, so they are identical between machines that select the same kernels (same
+ * {@code Kernels.active().name()}). For p ≠ 2, partials combine in call order: deterministic for a
+ * fixed merge tree, not bit for bit across trees.
  *
  * <p><b>Non-finite input</b> is recorded, not thrown: the norm becomes NaN (if any NaN) or +∞,
  * and the first offending element (tensor index, element index, value) is kept for
@@ -35,13 +35,11 @@ import gradkernel.tensor.Checks;
 public final class NormAccumulator {
   /** Elements per chunk: fixed, so partials never depend on the number of threads. */
   public static final int CHUNK = 1 << 16;
-  private static final double BIG = 0x1p900;
-  private static final int STEP = 600; // even, so the square root rescales exactly
 
   private final double p;
   private final double[] pair = new double[2]; // scratch for one chunk partial
+  private final ExactSum exact = new ExactSum(); // p = 2: Σ of chunk partials, exactly
   private double sum;
-  private int shift;
   private double scale;
   private double nonFinite; // 0 while every input was finite, else NaN or +∞
   private int tensors;
@@ -82,8 +80,8 @@ public final class NormAccumulator {
 
   /** Empties the accumulator for reuse (no allocation). */
   public NormAccumulator reset() {
+    exact.reset();
     sum = 0;
-    shift = 0;
     scale = 0;
     nonFinite = 0;
     tensors = 0;
@@ -157,8 +155,8 @@ public final class NormAccumulator {
   }
 
   /**
-   * Appends another accumulator of the same p (its tensors are numbered after this one's).
-   * Deterministic for a fixed merge order; agrees with sequential accumulation within the bound.
+   * Appends another accumulator of the same p (its tensors are numbered after this one's). For
+   * p = 2 the merge is exact: the norm does not depend on the merge order or tree.
    */
   public NormAccumulator merge(NormAccumulator other) {
     if (other.p != p) {
@@ -173,7 +171,7 @@ public final class NormAccumulator {
       }
     }
     if (p == 2) {
-      addScaled(other.sum, other.shift);
+      exact.add(other.exact);
     } else {
       mergeFinite(other.scale, other.sum);
     }
@@ -187,7 +185,7 @@ public final class NormAccumulator {
       return nonFinite;
     }
     if (p == 2) {
-      return Math.scalb(Math.sqrt(sum), shift / 2);
+      return exact.sqrt();
     }
     if (p == Double.POSITIVE_INFINITY || scale == 0) {
       return scale;
@@ -200,7 +198,7 @@ public final class NormAccumulator {
     if (p != 2) {
       throw new IllegalArgumentException("sumOfSquares needs p = 2, accumulator has p = " + p);
     }
-    return nonFinite != 0 ? nonFinite : Math.scalb(sum, shift);
+    return nonFinite != 0 ? nonFinite : exact.toDouble();
   }
 
   /** True while every element and partial added so far was finite. */
@@ -312,31 +310,9 @@ public final class NormAccumulator {
     nonFinite = Double.isNaN(nonFinite) || Double.isNaN(v) ? Double.NaN : Double.POSITIVE_INFINITY;
   }
 
-  /** sum·2^shift += q·2^s for finite q ≥ 0 and even s, rescaling by powers of two only. */
+  /** Σ += q·2^s exactly, for finite q ≥ 0 (p = 2). */
   private void addScaled(double q, int s) {
-    if (q == 0) {
-      return;
-    }
-    if (q > BIG) {
-      q = Math.scalb(q, -STEP);
-      s += STEP;
-    }
-    if (sum == 0) {
-      sum = q;
-      shift = s;
-    } else {
-      if (s > shift) {
-        sum = Math.scalb(sum, shift - s);
-        shift = s;
-      } else if (s < shift) {
-        q = Math.scalb(q, s - shift);
-      }
-      sum += q;
-    }
-    if (sum > BIG) {
-      sum = Math.scalb(sum, -STEP);
-      shift += STEP;
-    }
+    exact.add(q, s);
   }
 
   /** (scale, sum) ⊕ (s2, q2) for p ≠ 2; powers of ratios ≤ 1 cannot overflow. */
