@@ -1,6 +1,5 @@
 package gradkernel.kernel;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
@@ -17,12 +16,26 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API implementation of {@link Kernels} (loaded reflectively by {@link VectorSupport}).
  * Reductions use four independent accumulators so the FMA latency is hidden; tails run as scalar
  * loops with the same FMA so short vectors cost nothing extra. gemm lives in {@link PanamaGemm}.
+ *
+ * <p><b>Fixed summation order.</b> No reduction uses {@code reduceLanes(ADD)}: its order is
+ * unspecified and in practice differs between the interpreter (lane 0, 1, 2, … in sequence) and
+ * C2 (a shuffle tree), so the same call gave different last bits cold and warm. Instead, for
+ * {@code dot} and {@code sumOfSquares}, element i of the vectorized prefix is accumulated (with one
+ * FMA per step) into lane {@code i mod lanes} of accumulator {@code (i / lanes) mod 4}; the four
+ * accumulators are added lane-wise as {@code (s0 + s1) + (s2 + s3)}; the lanes are then summed by
+ * the halving tree of {@link #sum(FloatVector)} (lane i pairs with lane i + lanes/2, repeatedly);
+ * finally the scalar tail is added element by element in index order with FMA. gemv uses one
+ * accumulator per row (element j of the vectorized prefix in lane {@code j mod lanes}), the same
+ * halving tree, then the tail. Every step is an IEEE operation with a defined result, so the
+ * outcome is the same bits in the interpreter, C1 and C2, on every run; it depends on the vector
+ * width (lane count), which is fixed for a given machine and JVM.
  */
 final class PanamaKernels implements Kernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D =
       VectorSpecies.of(double.class, F.vectorShape());
   private static final int L = F.length();
+  private static final int DL = D.length();
   /** Float species of half the width: its lanes widen to exactly one full double vector. */
   private static final VectorSpecies<Float> H =
       VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
@@ -53,7 +66,7 @@ final class PanamaKernels implements Kernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       s0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), s0);
     }
-    float s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+    float s = sum(s0.add(s1).add(s2.add(s3)));
     for (; i < n; i++) {
       s = Math.fma(x[xOff + i], y[yOff + i], s);
     }
@@ -139,7 +152,7 @@ final class PanamaKernels implements Kernels {
       s2 = v2.fma(v2, s2);
       s3 = v3.fma(v3, s3);
     }
-    double s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+    double s = sum(s0.add(s1).add(s2.add(s3)));
     for (; i < n; i++) {
       double v = x[xOff + i];
       s = Math.fma(v, v, s);
@@ -181,7 +194,11 @@ final class PanamaKernels implements Kernels {
     return -1;
   }
 
-  /** Four rows at a time share each load of x; y is written once per row. */
+  /**
+   * Four rows at a time share each load of x; y is written once per row. Rows in a block of four
+   * use one accumulator each, the remaining m mod 4 rows use {@link #dot}: both orders are fixed
+   * (see the class comment), so row i's result depends only on (m, n, i) and the data.
+   */
   @Override public void gemv(int m, int n, float alpha, float[] a, int aOff, int lda, float[] x,
       int xOff, float beta, float[] y, int yOff) {
     int i = 0;
@@ -203,10 +220,10 @@ final class PanamaKernels implements Kernels {
         s2 = FloatVector.fromArray(F, a, r2 + j).fma(xv, s2);
         s3 = FloatVector.fromArray(F, a, r3 + j).fma(xv, s3);
       }
-      float t0 = s0.reduceLanes(ADD);
-      float t1 = s1.reduceLanes(ADD);
-      float t2 = s2.reduceLanes(ADD);
-      float t3 = s3.reduceLanes(ADD);
+      float t0 = sum(s0);
+      float t1 = sum(s1);
+      float t2 = sum(s2);
+      float t3 = sum(s3);
       for (; j < n; j++) {
         float xj = x[xOff + j];
         t0 = Math.fma(a[r0 + j], xj, t0);
@@ -222,6 +239,52 @@ final class PanamaKernels implements Kernels {
     for (; i < m; i++) {
       store(alpha, dot(n, a, aOff + i * lda, x, xOff), beta, y, yOff + i);
     }
+  }
+
+  /**
+   * Σ of the lanes of v in a fixed halving tree: with k = lanes, repeat k /= 2, v[i] += v[i + k]
+   * for i &lt; k, until one lane is left. For 8 lanes: ((v0+v4)+(v2+v6))+((v1+v5)+(v3+v7)). Lanes
+   * are extracted with constant indices (one extract each in compiled code, no allocation).
+   */
+  static float sum(FloatVector v) {
+    return switch (L) {
+      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
+          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
+      case 16 -> (((v.lane(0) + v.lane(8)) + (v.lane(4) + v.lane(12)))
+          + ((v.lane(2) + v.lane(10)) + (v.lane(6) + v.lane(14))))
+          + (((v.lane(1) + v.lane(9)) + (v.lane(5) + v.lane(13)))
+          + ((v.lane(3) + v.lane(11)) + (v.lane(7) + v.lane(15))));
+      default -> sumTree(v, 0, 1, L);
+    };
+  }
+
+  /** The halving tree over lanes start, start+stride, … (count of them, a power of two). */
+  private static float sumTree(FloatVector v, int start, int stride, int count) {
+    if (count == 1) {
+      return v.lane(start);
+    }
+    return sumTree(v, start, 2 * stride, count / 2)
+        + sumTree(v, start + stride, 2 * stride, count / 2);
+  }
+
+  /** {@link #sum(FloatVector)} for double lanes: the same halving tree. */
+  static double sum(DoubleVector v) {
+    return switch (DL) {
+      case 2 -> v.lane(0) + v.lane(1);
+      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
+          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
+      default -> sumTree(v, 0, 1, DL);
+    };
+  }
+
+  private static double sumTree(DoubleVector v, int start, int stride, int count) {
+    if (count == 1) {
+      return v.lane(start);
+    }
+    return sumTree(v, start, 2 * stride, count / 2)
+        + sumTree(v, start + stride, 2 * stride, count / 2);
   }
 
   private static void store(float alpha, float s, float beta, float[] y, int at) {
