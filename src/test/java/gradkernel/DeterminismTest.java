@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,75 +31,31 @@ class DeterminismTest {
       {"c1", "-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1", "3"},
       {"c2", "-XX:-BackgroundCompilation -XX:CompileThresholdScaling=0.1", "25"},
   };
-  private static final long TIMEOUT_MINUTES = 20;
 
   /** "config first" / "config warm" → result name → bits. */
   private static final Map<String, Map<String, String>> RESULTS = new LinkedHashMap<>();
-  private static final List<File> FILES = new ArrayList<>();
 
   @BeforeAll
-  static void runChildren() throws IOException, InterruptedException {
-    List<Process> running = new ArrayList<>();
-    List<File> outs = new ArrayList<>();
-    List<File> errs = new ArrayList<>();
+  static void runChildren() {
+    List<ChildJvm> running = new ArrayList<>();
     for (String[] c : CONFIGS) {
-      List<String> cmd = new ArrayList<>(javaCommand());
-      cmd.addAll(List.of(c[1].split(" ")));
-      cmd.add(DeterminismProbe.class.getName());
-      cmd.add(c[2]);
-      File out = File.createTempFile("determinism-" + c[0], ".out");
-      File err = File.createTempFile("determinism-" + c[0], ".err");
-      FILES.add(out);
-      FILES.add(err);
-      outs.add(out);
-      errs.add(err);
-      // Output goes to files: no pipe can fill up while the children run concurrently.
-      running.add(new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start());
+      running.add(ChildJvm.start(c[0], ChildJvm.parentHasVectorModule(),
+          List.of(c[1].split(" ")), DeterminismProbe.class, c[2]));
     }
     for (int i = 0; i < CONFIGS.length; i++) {
-      Process p = running.get(i);
-      boolean done = p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
-      if (!done) {
-        running.forEach(Process::destroyForcibly);
-      }
-      String err = Files.readString(errs.get(i).toPath(), StandardCharsets.UTF_8);
-      assertTrue(done, CONFIGS[i][0] + ": no result within " + TIMEOUT_MINUTES + " min");
-      assertEquals(0, p.exitValue(), CONFIGS[i][0] + " failed:\n" + err);
-      List<Map<String, String>> parts = DeterminismProbe.parse(
-          Files.readString(outs.get(i).toPath(), StandardCharsets.UTF_8));
+      ChildJvm.Result r = running.get(i).await().requireSuccess();
+      List<Map<String, String>> parts = DeterminismProbe.parse(r.out());
       assertEquals(2, parts.size(), CONFIGS[i][0] + ": expected first and warm results");
       RESULTS.put(CONFIGS[i][0] + " first", parts.get(0));
       RESULTS.put(CONFIGS[i][0] + " warm", parts.get(1));
     }
   }
 
-  @AfterAll
-  static void deleteFiles() {
-    FILES.forEach(File::delete);
-  }
-
-  /** This JVM's java, its class path, and the Vector API module if this JVM has it. */
-  static List<String> javaCommand() {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElseThrow());
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-      cmd.add("--add-modules");
-      cmd.add("jdk.incubator.vector");
-    }
-    String forced = System.getProperty("gradkernel.kernels");
-    if (forced != null) {
-      cmd.add("-Dgradkernel.kernels=" + forced);
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    return cmd;
-  }
-
   /**
    * Every result named {@code group/...} is the same in every run (interpreter, C1, C2; first
    * call and warm) as in the interpreter's first call.
    */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"blas", "clip", "chain/piecewise", "chain/dense", "chain/residual",
       "chain/recurrent", "activation", "probe"})
   void identicalColdAndWarmInEveryCompiler(String group) {
