@@ -10,6 +10,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,31 +19,57 @@ import jdk.incubator.vector.VectorSpecies;
  * loops with the same FMA so short vectors cost nothing extra. gemm lives in {@link PanamaGemm}.
  *
  * <p><b>Fixed summation order.</b> No reduction uses {@code reduceLanes(ADD)}: its order is
- * unspecified and in practice differs between the interpreter (lane 0, 1, 2, … in sequence) and
- * C2 (a shuffle tree), so the same call gave different last bits cold and warm. Instead, for
- * {@code dot} and {@code sumOfSquares}, element i of the vectorized prefix is accumulated (with one
- * FMA per step) into lane {@code i mod lanes} of accumulator {@code (i / lanes) mod 4}; the four
- * accumulators are added lane-wise as {@code (s0 + s1) + (s2 + s3)}; the lanes are then summed by
- * the halving tree of {@link #sum(FloatVector)} (lane i pairs with lane i + lanes/2, repeatedly);
- * finally the scalar tail is added element by element in index order with FMA. gemv uses one
- * accumulator per row (element j of the vectorized prefix in lane {@code j mod lanes}), the same
- * halving tree, then the tail. Every step is an IEEE operation with a defined result, so the
- * outcome is the same bits in the interpreter, C1 and C2, on every run; it depends on the vector
- * width (lane count), which is fixed for a given machine and JVM.
+ * unspecified and in practice differs between the interpreter (lanes in sequence) and C2 (a
+ * shuffle tree), so the same call gave different last bits cold and warm. The order here:
+ * <ol>
+ *   <li>{@code dot} and {@code sumOfSquares}: consecutive blocks of 4·lanes elements go, one
+ *       vector each, into accumulators s0, s1, s2, s3 (FMA per lane; lanes of float for dot, of
+ *       double for sumOfSquares); dot adds a remaining whole vector into s0. gemv keeps one
+ *       accumulator per row, element j in lane j mod lanes.
+ *   <li>dot and sumOfSquares add the accumulators lane-wise as (s0 + s1) + (s2 + s3).
+ *   <li>The lanes are summed by a fixed halving tree: for k = lanes/2, lanes/4, …, 1, lane i
+ *       becomes v[i] + v[i xor k]; the result is lane 0. For 8 lanes:
+ *       ((v0+v4)+(v2+v6))+((v1+v5)+(v3+v7)).
+ *   <li>The scalar tail is added element by element in index order, with FMA.
+ * </ol>
+ * Every step is an IEEE operation with one defined result, so the outcome is the same bits in the
+ * interpreter, C1 and C2, on every run and every thread. It depends on the lane count (the
+ * preferred vector width: 512 bits gives 16 float lanes), which is fixed for a machine and JVM.
  */
 final class PanamaKernels implements Kernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D =
       VectorSpecies.of(double.class, F.vectorShape());
   private static final int L = F.length();
-  private static final int DL = D.length();
   /** Float species of half the width: its lanes widen to exactly one full double vector. */
   private static final VectorSpecies<Float> H =
       VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
+  /**
+   * Lane permutations i → i xor k (null where k ≥ lanes): the steps of the halving tree. The
+   * tree is written out at each use rather than in a helper method: a vector passed to a method
+   * that C2 declines to inline (it does, in large callers) is boxed, which allocates.
+   */
+  private static final VectorShuffle<Float> F32 = swap(F, 32);
+  private static final VectorShuffle<Float> F16 = swap(F, 16);
+  private static final VectorShuffle<Float> F8 = swap(F, 8);
+  private static final VectorShuffle<Float> F4 = swap(F, 4);
+  private static final VectorShuffle<Float> F2 = swap(F, 2);
+  private static final VectorShuffle<Float> F1 = swap(F, 1);
+  private static final VectorShuffle<Double> D16 = swap(D, 16);
+  private static final VectorShuffle<Double> D8 = swap(D, 8);
+  private static final VectorShuffle<Double> D4 = swap(D, 4);
+  private static final VectorShuffle<Double> D2 = swap(D, 2);
+  private static final VectorShuffle<Double> D1 = swap(D, 1);
+
+  private static <E> VectorShuffle<E> swap(VectorSpecies<E> species, int k) {
+    return k < species.length() ? VectorShuffle.fromOp(species, i -> i ^ k) : null;
+  }
+
   PanamaKernels() {
-    if (L < 4) {
-      throw new UnsupportedOperationException("vector width " + F.vectorBitSize() + " bits too small");
+    if (L < 4 || L > 64) {
+      throw new UnsupportedOperationException("vector width " + F.vectorBitSize() + " bits not"
+          + " supported (4 to 64 float lanes)");
     }
   }
 
@@ -66,7 +93,22 @@ final class PanamaKernels implements Kernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       s0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), s0);
     }
-    float s = sum(s0.add(s1).add(s2.add(s3)));
+    // Halving tree over the lanes (class comment); L is a constant, so C2 keeps only its steps.
+    FloatVector t = s0.add(s1).add(s2.add(s3));
+    if (L >= 64) {
+      t = t.add(t.rearrange(F32));
+    }
+    if (L >= 32) {
+      t = t.add(t.rearrange(F16));
+    }
+    if (L >= 16) {
+      t = t.add(t.rearrange(F8));
+    }
+    if (L >= 8) {
+      t = t.add(t.rearrange(F4));
+    }
+    t = t.add(t.rearrange(F2));
+    float s = t.add(t.rearrange(F1)).lane(0);
     for (; i < n; i++) {
       s = Math.fma(x[xOff + i], y[yOff + i], s);
     }
@@ -152,7 +194,21 @@ final class PanamaKernels implements Kernels {
       s2 = v2.fma(v2, s2);
       s3 = v3.fma(v3, s3);
     }
-    double s = sum(s0.add(s1).add(s2.add(s3)));
+    // Halving tree over the lanes (class comment); D has L/2 lanes, at least 2.
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    if (L >= 64) {
+      t = t.add(t.rearrange(D16));
+    }
+    if (L >= 32) {
+      t = t.add(t.rearrange(D8));
+    }
+    if (L >= 16) {
+      t = t.add(t.rearrange(D4));
+    }
+    if (L >= 8) {
+      t = t.add(t.rearrange(D2));
+    }
+    double s = t.add(t.rearrange(D1)).lane(0);
     for (; i < n; i++) {
       double v = x[xOff + i];
       s = Math.fma(v, v, s);
@@ -164,7 +220,8 @@ final class PanamaKernels implements Kernels {
     FloatVector m0 = FloatVector.zero(F);
     FloatVector m1 = FloatVector.zero(F);
     int i = 0;
-    // MAX propagates NaN (Math.max semantics), so a NaN anywhere makes the result NaN.
+    // MAX propagates NaN (Math.max semantics), so a NaN anywhere makes the result NaN. Unlike ADD,
+    // reduceLanes(MAX) is exact: every order gives the same value (the lanes are ≥ 0 or NaN).
     for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
       m0 = m0.lanewise(MAX, FloatVector.fromArray(F, x, xOff + i).abs());
       m1 = m1.lanewise(MAX, FloatVector.fromArray(F, x, xOff + i + L).abs());
@@ -220,10 +277,39 @@ final class PanamaKernels implements Kernels {
         s2 = FloatVector.fromArray(F, a, r2 + j).fma(xv, s2);
         s3 = FloatVector.fromArray(F, a, r3 + j).fma(xv, s3);
       }
-      float t0 = sum(s0);
-      float t1 = sum(s1);
-      float t2 = sum(s2);
-      float t3 = sum(s3);
+      // Halving tree over the lanes of each row's accumulator (class comment).
+      if (L >= 64) {
+        s0 = s0.add(s0.rearrange(F32));
+        s1 = s1.add(s1.rearrange(F32));
+        s2 = s2.add(s2.rearrange(F32));
+        s3 = s3.add(s3.rearrange(F32));
+      }
+      if (L >= 32) {
+        s0 = s0.add(s0.rearrange(F16));
+        s1 = s1.add(s1.rearrange(F16));
+        s2 = s2.add(s2.rearrange(F16));
+        s3 = s3.add(s3.rearrange(F16));
+      }
+      if (L >= 16) {
+        s0 = s0.add(s0.rearrange(F8));
+        s1 = s1.add(s1.rearrange(F8));
+        s2 = s2.add(s2.rearrange(F8));
+        s3 = s3.add(s3.rearrange(F8));
+      }
+      if (L >= 8) {
+        s0 = s0.add(s0.rearrange(F4));
+        s1 = s1.add(s1.rearrange(F4));
+        s2 = s2.add(s2.rearrange(F4));
+        s3 = s3.add(s3.rearrange(F4));
+      }
+      s0 = s0.add(s0.rearrange(F2));
+      s1 = s1.add(s1.rearrange(F2));
+      s2 = s2.add(s2.rearrange(F2));
+      s3 = s3.add(s3.rearrange(F2));
+      float t0 = s0.add(s0.rearrange(F1)).lane(0);
+      float t1 = s1.add(s1.rearrange(F1)).lane(0);
+      float t2 = s2.add(s2.rearrange(F1)).lane(0);
+      float t3 = s3.add(s3.rearrange(F1)).lane(0);
       for (; j < n; j++) {
         float xj = x[xOff + j];
         t0 = Math.fma(a[r0 + j], xj, t0);
@@ -239,52 +325,6 @@ final class PanamaKernels implements Kernels {
     for (; i < m; i++) {
       store(alpha, dot(n, a, aOff + i * lda, x, xOff), beta, y, yOff + i);
     }
-  }
-
-  /**
-   * Σ of the lanes of v in a fixed halving tree: with k = lanes, repeat k /= 2, v[i] += v[i + k]
-   * for i &lt; k, until one lane is left. For 8 lanes: ((v0+v4)+(v2+v6))+((v1+v5)+(v3+v7)). Lanes
-   * are extracted with constant indices (one extract each in compiled code, no allocation).
-   */
-  static float sum(FloatVector v) {
-    return switch (L) {
-      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
-          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
-      case 16 -> (((v.lane(0) + v.lane(8)) + (v.lane(4) + v.lane(12)))
-          + ((v.lane(2) + v.lane(10)) + (v.lane(6) + v.lane(14))))
-          + (((v.lane(1) + v.lane(9)) + (v.lane(5) + v.lane(13)))
-          + ((v.lane(3) + v.lane(11)) + (v.lane(7) + v.lane(15))));
-      default -> sumTree(v, 0, 1, L);
-    };
-  }
-
-  /** The halving tree over lanes start, start+stride, … (count of them, a power of two). */
-  private static float sumTree(FloatVector v, int start, int stride, int count) {
-    if (count == 1) {
-      return v.lane(start);
-    }
-    return sumTree(v, start, 2 * stride, count / 2)
-        + sumTree(v, start + stride, 2 * stride, count / 2);
-  }
-
-  /** {@link #sum(FloatVector)} for double lanes: the same halving tree. */
-  static double sum(DoubleVector v) {
-    return switch (DL) {
-      case 2 -> v.lane(0) + v.lane(1);
-      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
-          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
-      default -> sumTree(v, 0, 1, DL);
-    };
-  }
-
-  private static double sumTree(DoubleVector v, int start, int stride, int count) {
-    if (count == 1) {
-      return v.lane(start);
-    }
-    return sumTree(v, start, 2 * stride, count / 2)
-        + sumTree(v, start + stride, 2 * stride, count / 2);
   }
 
   private static void store(float alpha, float s, float beta, float[] y, int at) {
