@@ -1,9 +1,11 @@
 package gradkernel;
 
+import static gradkernel.TestChains.dense;
+import static gradkernel.TestChains.random;
+
 import gradkernel.activation.Activation;
 import gradkernel.activation.Activations;
 import gradkernel.chain.Chain;
-import gradkernel.chain.Dense;
 import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.LayerNorm;
@@ -118,14 +120,6 @@ public final class DeterminismProbe {
     put(name, a.length + ":" + String.format("%016x", h));
   }
 
-  private static float[] random(SplittableRandom r, int n, double scale) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
-    }
-    return a;
-  }
-
   // ---- sections ----
 
   private void blas() {
@@ -225,11 +219,6 @@ public final class DeterminismProbe {
         put(name + "/backwardFromOutput", by);
       }
     }
-  }
-
-  private static Dense dense(SplittableRandom r, int out, int in, String act) {
-    return Dense.of(random(r, out * in, 1 / Math.sqrt(in)), out, in, random(r, out, 0.1),
-        Activations.of(act));
   }
 
   /** Chains of every layer kind; "piecewise" uses no transcendental activation. */

@@ -1,5 +1,7 @@
 package gradkernel.chain;
 
+import static gradkernel.TestChains.dense;
+import static gradkernel.TestChains.random;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.ChildJvm;
@@ -25,19 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AllocationFreeTest {
   /** Rounds of 100 × 4 passes; compiled code is reached within about 20 (synchronous JIT). */
   private static final int ROUNDS = 60;
-
-  private static float[] random(SplittableRandom r, int n, double scale) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
-    }
-    return a;
-  }
-
-  private static Dense dense(SplittableRandom r, int out, int in, String act) {
-    return Dense.of(random(r, out * in, 1 / Math.sqrt(in)), out, in, random(r, out, 0.1),
-        Activations.of(act));
-  }
 
   private static Chain chain(String kind) {
     SplittableRandom r = new SplittableRandom(7);
