@@ -7,7 +7,10 @@ import java.util.function.IntConsumer;
 /**
  * Fork/join over the same fixed chunks as {@link NormAccumulator}: chunk partials are computed
  * concurrently into an array and combined sequentially in tensor-then-chunk order, so the result
- * is bit-identical to the sequential accumulation for any pool size.
+ * is bit-identical to the sequential accumulation for any pool size. That also needs each chunk
+ * partial to be the same bits on every thread, whatever code the JIT has compiled there: the
+ * kernels' fixed summation order guarantees it (with {@code reduceLanes(ADD)}, a chunk reduced by
+ * C2 code on a worker and by interpreted code on the caller differed in the last bit).
  */
 final class ParallelNorm {
   private final float[][] grads;

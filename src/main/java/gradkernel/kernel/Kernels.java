@@ -9,9 +9,21 @@ package gradkernel.kernel;
  * ({@code a[aOff + i * lda + j]} is element (i, j)). Vectors are contiguous.
  *
  * <p>Two implementations exist: {@link ScalarKernels}, the plain-loop reference, and a Vector API
- * implementation selected once by {@link #active()}. Results of reductions may differ between the
- * two (and between vector widths) by the rounding bounds stated per method, never more; they do
- * not depend on thread count.
+ * implementation selected once by {@link #active()}.
+ *
+ * <p><b>Determinism.</b> Every method of either implementation is a fixed sequence of IEEE
+ * operations: no {@code reduceLanes(ADD)} (whose order the Vector API leaves open and which
+ * differs between the interpreter and C2), no transcendental intrinsics. So a given
+ * implementation returns the same bits for the same input on every call, cold or warm
+ * (interpreter, C1, C2), in every run and for every thread count ({@link #gemmParallel} equals
+ * {@link #gemm}). The Vector API summation order (four accumulators, then a fixed halving tree
+ * over the lanes, then the tail in index order) is spelled out in {@code PanamaKernels}; it
+ * depends on the lane count, so <b>reductions</b> ({@link #dot}, {@link #sumOfSquares},
+ * {@link #nrm2}, {@link #gemv}, {@link #gemm}) may differ in the last bits between vector widths
+ * and from the scalar twin, by at most the rounding bounds stated per method. Element-wise
+ * kernels ({@link #axpy}, {@link #scal}, {@link #mul}, {@link #clamp}, {@link #gemvT},
+ * {@link #ger}) round once per operation exactly as the scalar twin and are bit-identical to it
+ * at every width; {@link #maxAbs} and {@link #indexOfNonFinite} are exact.
  */
 public interface Kernels {
 

@@ -1,6 +1,5 @@
 package gradkernel.kernel;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
@@ -11,12 +10,31 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API implementation of {@link Kernels} (loaded reflectively by {@link VectorSupport}).
  * Reductions use four independent accumulators so the FMA latency is hidden; tails run as scalar
  * loops with the same FMA so short vectors cost nothing extra. gemm lives in {@link PanamaGemm}.
+ *
+ * <p><b>Fixed summation order.</b> No reduction uses {@code reduceLanes(ADD)}: its order is
+ * unspecified and in practice differs between the interpreter (lanes in sequence) and C2 (a
+ * shuffle tree), so the same call gave different last bits cold and warm. The order here:
+ * <ol>
+ *   <li>{@code dot} and {@code sumOfSquares}: consecutive blocks of 4·lanes elements go, one
+ *       vector each, into accumulators s0, s1, s2, s3 (FMA per lane; lanes of float for dot, of
+ *       double for sumOfSquares); dot adds a remaining whole vector into s0. gemv keeps one
+ *       accumulator per row, element j in lane j mod lanes.
+ *   <li>dot and sumOfSquares add the accumulators lane-wise as (s0 + s1) + (s2 + s3).
+ *   <li>The lanes are summed by a fixed halving tree: for k = lanes/2, lanes/4, …, 1, lane i
+ *       becomes v[i] + v[i xor k]; the result is lane 0. For 8 lanes:
+ *       ((v0+v4)+(v2+v6))+((v1+v5)+(v3+v7)).
+ *   <li>The scalar tail is added element by element in index order, with FMA.
+ * </ol>
+ * Every step is an IEEE operation with one defined result, so the outcome is the same bits in the
+ * interpreter, C1 and C2, on every run and every thread. It depends on the lane count (the
+ * preferred vector width: 512 bits gives 16 float lanes), which is fixed for a machine and JVM.
  */
 final class PanamaKernels implements Kernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -27,9 +45,31 @@ final class PanamaKernels implements Kernels {
   private static final VectorSpecies<Float> H =
       VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
+  /**
+   * Lane permutations i → i xor k (null where k ≥ lanes): the steps of the halving tree. The
+   * tree is written out at each use rather than in a helper method: a vector passed to a method
+   * that C2 declines to inline (it does, in large callers) is boxed, which allocates.
+   */
+  private static final VectorShuffle<Float> F32 = swap(F, 32);
+  private static final VectorShuffle<Float> F16 = swap(F, 16);
+  private static final VectorShuffle<Float> F8 = swap(F, 8);
+  private static final VectorShuffle<Float> F4 = swap(F, 4);
+  private static final VectorShuffle<Float> F2 = swap(F, 2);
+  private static final VectorShuffle<Float> F1 = swap(F, 1);
+  private static final VectorShuffle<Double> D16 = swap(D, 16);
+  private static final VectorShuffle<Double> D8 = swap(D, 8);
+  private static final VectorShuffle<Double> D4 = swap(D, 4);
+  private static final VectorShuffle<Double> D2 = swap(D, 2);
+  private static final VectorShuffle<Double> D1 = swap(D, 1);
+
+  private static <E> VectorShuffle<E> swap(VectorSpecies<E> species, int k) {
+    return k < species.length() ? VectorShuffle.fromOp(species, i -> i ^ k) : null;
+  }
+
   PanamaKernels() {
-    if (L < 4) {
-      throw new UnsupportedOperationException("vector width " + F.vectorBitSize() + " bits too small");
+    if (L < 4 || L > 64) {
+      throw new UnsupportedOperationException("vector width " + F.vectorBitSize() + " bits not"
+          + " supported (4 to 64 float lanes)");
     }
   }
 
@@ -53,7 +93,22 @@ final class PanamaKernels implements Kernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       s0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), s0);
     }
-    float s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+    // Halving tree over the lanes (class comment); L is a constant, so C2 keeps only its steps.
+    FloatVector t = s0.add(s1).add(s2.add(s3));
+    if (L >= 64) {
+      t = t.add(t.rearrange(F32));
+    }
+    if (L >= 32) {
+      t = t.add(t.rearrange(F16));
+    }
+    if (L >= 16) {
+      t = t.add(t.rearrange(F8));
+    }
+    if (L >= 8) {
+      t = t.add(t.rearrange(F4));
+    }
+    t = t.add(t.rearrange(F2));
+    float s = t.add(t.rearrange(F1)).lane(0);
     for (; i < n; i++) {
       s = Math.fma(x[xOff + i], y[yOff + i], s);
     }
@@ -139,7 +194,21 @@ final class PanamaKernels implements Kernels {
       s2 = v2.fma(v2, s2);
       s3 = v3.fma(v3, s3);
     }
-    double s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+    // Halving tree over the lanes (class comment); D has L/2 lanes, at least 2.
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    if (L >= 64) {
+      t = t.add(t.rearrange(D16));
+    }
+    if (L >= 32) {
+      t = t.add(t.rearrange(D8));
+    }
+    if (L >= 16) {
+      t = t.add(t.rearrange(D4));
+    }
+    if (L >= 8) {
+      t = t.add(t.rearrange(D2));
+    }
+    double s = t.add(t.rearrange(D1)).lane(0);
     for (; i < n; i++) {
       double v = x[xOff + i];
       s = Math.fma(v, v, s);
@@ -151,7 +220,8 @@ final class PanamaKernels implements Kernels {
     FloatVector m0 = FloatVector.zero(F);
     FloatVector m1 = FloatVector.zero(F);
     int i = 0;
-    // MAX propagates NaN (Math.max semantics), so a NaN anywhere makes the result NaN.
+    // MAX propagates NaN (Math.max semantics), so a NaN anywhere makes the result NaN. Unlike ADD,
+    // reduceLanes(MAX) is exact: every order gives the same value (the lanes are ≥ 0 or NaN).
     for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
       m0 = m0.lanewise(MAX, FloatVector.fromArray(F, x, xOff + i).abs());
       m1 = m1.lanewise(MAX, FloatVector.fromArray(F, x, xOff + i + L).abs());
@@ -181,7 +251,11 @@ final class PanamaKernels implements Kernels {
     return -1;
   }
 
-  /** Four rows at a time share each load of x; y is written once per row. */
+  /**
+   * Four rows at a time share each load of x; y is written once per row. Rows in a block of four
+   * use one accumulator each, the remaining m mod 4 rows use {@link #dot}: both orders are fixed
+   * (see the class comment), so row i's result depends only on (m, n, i) and the data.
+   */
   @Override public void gemv(int m, int n, float alpha, float[] a, int aOff, int lda, float[] x,
       int xOff, float beta, float[] y, int yOff) {
     int i = 0;
@@ -203,10 +277,39 @@ final class PanamaKernels implements Kernels {
         s2 = FloatVector.fromArray(F, a, r2 + j).fma(xv, s2);
         s3 = FloatVector.fromArray(F, a, r3 + j).fma(xv, s3);
       }
-      float t0 = s0.reduceLanes(ADD);
-      float t1 = s1.reduceLanes(ADD);
-      float t2 = s2.reduceLanes(ADD);
-      float t3 = s3.reduceLanes(ADD);
+      // Halving tree over the lanes of each row's accumulator (class comment).
+      if (L >= 64) {
+        s0 = s0.add(s0.rearrange(F32));
+        s1 = s1.add(s1.rearrange(F32));
+        s2 = s2.add(s2.rearrange(F32));
+        s3 = s3.add(s3.rearrange(F32));
+      }
+      if (L >= 32) {
+        s0 = s0.add(s0.rearrange(F16));
+        s1 = s1.add(s1.rearrange(F16));
+        s2 = s2.add(s2.rearrange(F16));
+        s3 = s3.add(s3.rearrange(F16));
+      }
+      if (L >= 16) {
+        s0 = s0.add(s0.rearrange(F8));
+        s1 = s1.add(s1.rearrange(F8));
+        s2 = s2.add(s2.rearrange(F8));
+        s3 = s3.add(s3.rearrange(F8));
+      }
+      if (L >= 8) {
+        s0 = s0.add(s0.rearrange(F4));
+        s1 = s1.add(s1.rearrange(F4));
+        s2 = s2.add(s2.rearrange(F4));
+        s3 = s3.add(s3.rearrange(F4));
+      }
+      s0 = s0.add(s0.rearrange(F2));
+      s1 = s1.add(s1.rearrange(F2));
+      s2 = s2.add(s2.rearrange(F2));
+      s3 = s3.add(s3.rearrange(F2));
+      float t0 = s0.add(s0.rearrange(F1)).lane(0);
+      float t1 = s1.add(s1.rearrange(F1)).lane(0);
+      float t2 = s2.add(s2.rearrange(F1)).lane(0);
+      float t3 = s3.add(s3.rearrange(F1)).lane(0);
       for (; j < n; j++) {
         float xj = x[xOff + j];
         t0 = Math.fma(a[r0 + j], xj, t0);

@@ -1,6 +1,7 @@
 package gradkernel.kernel;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -10,18 +11,30 @@ import java.util.function.Supplier;
  * {@code jdk.incubator.vector}; any failure (module absent, class not loadable, a CPU without
  * useful vector width) selects the scalar reference implementation. The system property
  * {@code gradkernel.kernels=scalar} forces the scalar path for testing.
+ *
+ * <p>The scalar kernels are 10–15× slower, so falling back to them is never silent: when the
+ * module is not in the boot layer (class path without {@code --add-modules jdk.incubator.vector},
+ * or module path without a module that requires it) one WARNING goes to the
+ * {@link System.Logger} named after this class, naming the module and the flag, the first time
+ * kernels are chosen (as Lucene does). Forcing the scalar kernels with the property logs at DEBUG
+ * only.
  */
 public final class VectorSupport {
   /** System property that forces the scalar kernels when set to {@code scalar}. */
   public static final String PROPERTY = "gradkernel.kernels";
 
   private static final System.Logger LOG = System.getLogger(VectorSupport.class.getName());
+  private static final String MODULE = "jdk.incubator.vector";
+  private static final String FORCED = "forced by -D" + PROPERTY + "=scalar";
+  private static final String ABSENT = "module " + MODULE + " not present";
   private static final String REASON;
+  /** Set once a WARNING about the scalar fallback has been logged: at most one per JVM. */
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   static {
     REASON = computeReason();
     if (REASON != null) {
-      LOG.log(System.Logger.Level.DEBUG, "gradkernel: using scalar kernels ({0})", REASON);
+      fallback(REASON);
     }
   }
 
@@ -39,11 +52,11 @@ public final class VectorSupport {
 
   private static String computeReason() {
     if ("scalar".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
-      return "forced by -D" + PROPERTY + "=scalar";
+      return FORCED;
     }
-    Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+    Optional<Module> vector = ModuleLayer.boot().findModule(MODULE);
     if (vector.isEmpty()) {
-      return "module jdk.incubator.vector not present; run with --add-modules jdk.incubator.vector";
+      return ABSENT + "; run with --add-modules " + MODULE;
     }
     VectorSupport.class.getModule().addReads(vector.get());
     return null;
@@ -62,8 +75,33 @@ public final class VectorSupport {
       var ctor = impl.getDeclaredConstructor();
       return type.cast(ctor.newInstance());
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "gradkernel: " + className + " not usable, using scalar: " + e);
+      fallback(className + " not usable (" + e + ")");
       return fallback.get();
+    }
+  }
+
+  /**
+   * The one-line WARNING for falling back to the scalar kernels for {@code reason}, or null when
+   * the fallback was asked for with {@code -Dgradkernel.kernels=scalar} (then only DEBUG).
+   */
+  static String warning(String reason) {
+    if (FORCED.equals(reason)) {
+      return null;
+    }
+    String cause = reason.startsWith(ABSENT) ? "module " + MODULE + " is not present" : reason;
+    return "gradkernel: " + cause + ", so the scalar kernels run (10-15x slower). Class path: add"
+        + " --add-modules " + MODULE + " to the java command; module path: add 'requires "
+        + MODULE + "' to your module-info (or --add-modules " + MODULE + "). Set -D" + PROPERTY
+        + "=scalar to choose the scalar kernels without this warning.";
+  }
+
+  /** Logs the fallback: one WARNING per JVM (see {@link #warning}), else DEBUG. */
+  private static void fallback(String reason) {
+    String w = warning(reason);
+    if (w != null && WARNED.compareAndSet(false, true)) {
+      LOG.log(System.Logger.Level.WARNING, w);
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, "gradkernel: using scalar kernels (" + reason + ")");
     }
   }
 }

@@ -73,7 +73,10 @@ class NonFinitePolicyTest {
       assertEquals(Float.isNaN(bad) ? Double.NaN : Double.POSITIVE_INFINITY, skipped, where);
     }
 
-    // ZERO must equal zeroing by hand, then clipping with the same operation, bit for bit.
+    // ZERO must equal zeroing by hand, then clipping with the same operation, bit for bit. This
+    // relies on the kernels' fixed summation order: with reduceLanes(ADD) the two runs differed in
+    // the last bit whenever C2 compiled sumOfSquares between them (or the pool's workers ran
+    // other code than the caller), e.g. 1129938.807632856 vs 1129938.8076328558.
     float[][] byHand = Ref.copy(before);
     byHand[t][i] = 0f;
     double expected = OPS[op].run(NonFinite.THROW, byHand);

@@ -91,4 +91,38 @@ class ParallelClipTest {
       assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(g)));
     }
   }
+
+  /**
+   * Odd sizes over several chunks, 1..4 threads, repeated while the JIT compiles the kernels:
+   * every parallel norm and clipped element equals the first sequential result bit for bit (with
+   * reduceLanes(ADD) the partials of chunks reduced by compiled and by interpreted code differed).
+   */
+  @Test
+  void parallelEqualsFirstSequentialResultWhileWarmingUp() {
+    Random r = new Random(11);
+    int[] lengths = {C + 3, 1, 0, 2 * C - 1, 17, C / 2 + 5, 33};
+    float[][] g = new float[lengths.length][];
+    for (int t = 0; t < g.length; t++) {
+      g[t] = Ref.tensor(r, lengths[t], r.nextInt(20) - 10);
+    }
+    float[][] clipped = Ref.copy(g);
+    long norm = Double.doubleToRawLongBits(Clip.byGlobalNorm(1e-3, clipped));
+    ForkJoinPool[] byThreads = {pools[0], pools[1], pools[2], new ForkJoinPool(4)};
+    try {
+      for (int round = 0; round < 30; round++) {
+        for (ForkJoinPool pool : byThreads) {
+          String where = "round " + round + ", " + pool.getParallelism() + " threads";
+          assertEquals(norm, Double.doubleToRawLongBits(
+              Clip.globalNormParallel(pool, 2, NonFinite.THROW, g)), where);
+          float[][] par = Ref.copy(g);
+          assertEquals(norm, Double.doubleToRawLongBits(
+              Clip.byGlobalNormParallel(pool, 1e-3, 2, NonFinite.THROW, par)), where);
+          assertTrue(Ref.bitEqual(clipped, par), where);
+        }
+        assertEquals(norm, Double.doubleToRawLongBits(Clip.globalNorm(g)), "round " + round);
+      }
+    } finally {
+      byThreads[3].shutdown();
+    }
+  }
 }
