@@ -1,0 +1,126 @@
+package gradkernel.chain;
+
+import gradkernel.activation.Activation;
+import gradkernel.activation.Activations;
+import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
+import java.util.Objects;
+
+/**
+ * Elman recurrent layer over a sequence, PyTorch's {@code nn.RNN}: h_t = g(W_ih x_t + b_ih +
+ * W_hh h_{t−1} + b_hh) with g = tanh (default) or relu (any {@link Activation} is accepted).
+ * {@code weight_ih [n, m]}, {@code weight_hh [n, n]}, {@code bias_ih [n]}, {@code bias_hh [n]}.
+ * See {@link SequenceLayer} for shapes, the sequence API and the profile slots.
+ */
+public final class Rnn extends SequenceLayer {
+  private final Activation g;
+
+  /** weight_ih [n, m], weight_hh [n, n], bias_ih [n], bias_hh [n] (views, not copied). */
+  public Rnn(Matrix weightIh, Matrix weightHh, Vec biasIh, Vec biasHh, Activation activation,
+      int capacity, SequenceOutput output) {
+    super("n", 1, weightIh, weightHh, biasIh, biasHh, capacity, output);
+    this.g = Objects.requireNonNull(activation, "activation");
+  }
+
+  /**
+   * A new tanh RNN with PyTorch's default initialization (every parameter U(−1/√n, 1/√n)),
+   * reproducible from the seed.
+   */
+  public static Rnn create(int m, int n, int capacity, SequenceOutput output, long seed) {
+    return create(m, n, Activations.TANH, capacity, output, seed);
+  }
+
+  /** As {@link #create(int, int, int, SequenceOutput, long)} with activation g (tanh, relu). */
+  public static Rnn create(int m, int n, Activation g, int capacity, SequenceOutput output,
+      long seed) {
+    if (m < 1 || n < 1) {
+      throw new IllegalArgumentException("m and n must be >= 1, got m " + m + ", n " + n);
+    }
+    float[][] p = uniformInit(n, m, n, seed);
+    return new Rnn(Matrix.of(p[0], n, m), Matrix.of(p[1], n, n), Vec.of(p[2]), Vec.of(p[3]), g,
+        capacity, output);
+  }
+
+  /** The activation g. */
+  public Activation activation() {
+    return g;
+  }
+
+  @Override Rnn rebind(float[] data, int off) {
+    return new Rnn(wihAt(data, off), whhAt(data, off), bihAt(data, off), bhhAt(data, off), g, cap,
+        mode);
+  }
+
+  @Override public String describe() {
+    return "Rnn[" + shapeText() + ", " + g.name() + "]";
+  }
+
+  @Override int extraPerStep() {
+    return 0;
+  }
+
+  /** Gate block of step t: z_t (kept), h_t = g(z_t). */
+  @Override
+  void runSteps(int b, int steps, float[] s, int sOff) {
+    int bn = b * n;
+    int h = sOff + hOff(b, steps);
+    int z = sOff + zOff(b, steps);
+    for (int t = 1; t <= steps; t++) {
+      int zt = z + (t - 1) * bn;
+      K.gemm(false, true, b, n, n, 1f, s, h + (t - 1) * bn, n, whh.data(), whh.offset(), whh.ld(),
+          1f, s, zt, n);
+      g.forward(s, zt, s, h + t * bn, bn);
+    }
+  }
+
+  @Override
+  void backSteps(int b, int steps, float[] s, int sOff, float[] up, int upOff, float[] w,
+      int wOff, GradientProfile p, int slot0) {
+    int bn = b * n;
+    int h = sOff + hOff(b, steps);
+    int z = sOff + zOff(b, steps);
+    int dh = wOff + vOff(b, steps);
+    int next = dh + bn;
+    boolean fromOutput = g.hasDerivativeFromOutput();
+    for (int t = steps; t >= 1; t--) {
+      if (t < steps) {
+        record(p, slot0 + t, w, dh, bn, 0);
+      }
+      int dg = wOff + (t - 1) * bn;
+      if (fromOutput) {
+        g.backwardFromOutput(w, dh, s, h + t * bn, w, dg, bn);
+      } else {
+        g.backward(w, dh, s, z + (t - 1) * bn, w, dg, bn);
+      }
+      K.gemm(false, false, b, n, n, 1f, w, dg, n, whh.data(), whh.offset(), whh.ld(), 0f, w, next,
+          n);
+      addUpstream(b, steps, t - 1, up, upOff, w, next);
+      int tmp = dh;
+      dh = next;
+      next = tmp;
+    }
+    System.arraycopy(w, dh, s, sOff + d0Off(b, steps), bn);
+  }
+
+  @Override
+  void jvpLoop(int steps, float[] s, int sOff, float[] w, int wOff, int v, float[] dOut,
+      int dOutOff) {
+    int h = sOff + hOff(1, steps);
+    int z = sOff + zOff(1, steps);
+    float[] out = tangentArray(w, dOut);
+    boolean fromOutput = g.hasDerivativeFromOutput();
+    for (int t = 1; t <= steps; t++) {
+      int dp = wOff + (t - 1) * n;
+      float[] prev = t == 1 ? w : out;
+      int prevOff = t == 1 ? v : tangentOffset(t - 1, v, dOutOff);
+      K.gemv(n, n, 1f, whh.data(), whh.offset(), whh.ld(), prev, prevOff, 1f, w, dp);
+      int dst = tangentOffset(t, v, dOutOff);
+      if (fromOutput) {
+        g.backwardFromOutput(w, dp, s, h + t * n, out, dst, n);
+      } else {
+        g.backward(w, dp, s, z + (t - 1) * n, out, dst, n);
+      }
+    }
+    finishTangent(steps, w, v, dOut, dOutOff);
+  }
+}
