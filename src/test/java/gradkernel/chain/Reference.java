@@ -47,6 +47,10 @@ final class Reference {
           off = put(ln.gamma(), p, off);
           put(ln.beta(), p, off);
         }
+        case SequenceLayer s -> {
+          double[] q = SeqRef.params(s);
+          System.arraycopy(q, 0, p, off, q.length);
+        }
       }
     }
     return p;
@@ -113,6 +117,7 @@ final class Reference {
           }
           yield o;
         }
+        case SequenceLayer s -> SeqRef.output(s, p, off, a, 0, s.capacity(), null, null);
       };
     }
     return a;
