@@ -87,7 +87,9 @@ public final class GradientProfile {
 
   /**
    * ‖∂L/∂c_j‖₂ for a slot s of an {@link Lstm} layer (the cell state c_j paired with the hidden
-   * state h_j of {@link #gradientNorm}); 0 for every other slot and for the upstream slot S.
+   * state h_j of {@link #gradientNorm}): BPTT's δc_j, which for j ≥ 1 includes the path through
+   * h_j = o_j ⊙ tanh(c_j) (c_0 and h_0 are independent inputs). 0 for every other slot and for
+   * the upstream slot S.
    */
   public double cellGradientNorm(int s) {
     return cellNorm[check(s)];
