@@ -374,4 +374,38 @@ class SequenceLayerTest {
     assertTrue(e.getMessage().contains("weight_ih") && e.getMessage().contains("3n"),
         e.getMessage());
   }
+
+  /** The README's "Recurrent layers and sequences" example, verbatim apart from the data. */
+  @Test
+  void readmeExampleRuns() {
+    Random rnd = new Random(1);
+    float[] wOut = Reference.gaussian(rnd, 10 * 32, 0.1);
+    float[] bOut = new float[10];
+    float[] h0 = Reference.gaussian(rnd, 4 * 32, 0.1);
+    float[] c0 = Reference.gaussian(rnd, 4 * 32, 0.1);
+    float[] x = Reference.gaussian(rnd, 4 * 20 * 8, 1);
+    float[] dLdy = Reference.gaussian(rnd, 4 * 10, 1);
+    int batch = 4, T = 20, m = 8, n = 32, cap = 50;          // T may change per call, up to cap
+    Chain net = Chain.of(
+        Lstm.create(m, n, cap, SequenceOutput.ALL_STEPS, 1).setForgetBias(1f),  // [T·m] -> [T·n]
+        Lstm.create(n, n, cap, SequenceOutput.LAST_STEP, 2),                    // [T·n] -> [n]
+        Dense.of(wOut, 10, n, bOut, Activations.IDENTITY));
+    Tape tape = net.newTape();
+    tape.initialState(0, h0, 0).initialCell(0, c0, 0);       // optional, [batch, n]; zeros otherwise
+    Matrix y = net.forward(tape, x, 0, batch, T);             // x [batch, T, m] -> y [batch, 10]
+    Gradients grads = new Gradients(net);
+    GradientProfile prof = new GradientProfile(net);
+    Matrix dx  = net.backward(tape, dLdy, 0, grads, prof);   // BPTT; dx [batch, T, m]
+    Matrix dh0 = net.initialStateGradient(tape, 0);           // ∂L/∂h_0 [batch, n]
+    Matrix dc0 = net.initialCellGradient(tape, 0);            // ∂L/∂c_0 [batch, n]
+    gradkernel.tensor.Vec dWih = grads.of("0.weight_ih");     // [4n, m], summed over time and batch
+    double early = prof.gradientNorm(cap - T + 1);            // ‖∂L/∂h_1‖ of layer 0
+    double cell  = prof.cellGradientNorm(cap - T + 1);        // ‖∂L/∂c_1‖ (LSTM only)
+    assertEquals(10, y.cols());
+    assertEquals(T * m, dx.cols());
+    assertEquals(n, dh0.cols());
+    assertEquals(n, dc0.cols());
+    assertEquals(4 * n * m, dWih.length());
+    assertTrue(early > 0 && cell > 0 && Double.isFinite(early + cell));
+  }
 }
