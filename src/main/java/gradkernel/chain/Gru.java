@@ -32,12 +32,8 @@ public final class Gru extends SequenceLayer {
    * reproducible from the seed.
    */
   public static Gru create(int m, int n, int capacity, SequenceOutput output, long seed) {
-    if (m < 1 || n < 1) {
-      throw new IllegalArgumentException("m and n must be >= 1, got m " + m + ", n " + n);
-    }
-    float[][] p = uniformInit(3 * n, m, n, seed);
-    return new Gru(Matrix.of(p[0], 3 * n, m), Matrix.of(p[1], 3 * n, n), Vec.of(p[2]),
-        Vec.of(p[3]), capacity, output);
+    return created(3, m, n, seed, (wi, wh, bi, bh) -> new Gru(wi, wh, bi, bh, capacity,
+        output));
   }
 
   @Override Gru rebind(float[] data, int off) {
@@ -155,11 +151,11 @@ public final class Gru extends SequenceLayer {
     int z = sOff + zOff(1, steps);
     int q = sOff + eOff(1, steps);
     int dq = wOff + steps * gn;
-    float[] out = tangentArray(w, dOut);
     for (int t = 1; t <= steps; t++) {
       int dp = wOff + (t - 1) * gn;
-      float[] prev = t == 1 ? w : out;
-      int prevOff = t == 1 ? v : tangentOffset(t - 1, v, dOutOff);
+      float[] prev = tangentArray(t - 1, w, dOut);
+      int prevOff = tangentOffset(t - 1, v, dOutOff);
+      float[] out = tangentArray(t, w, dOut);
       K.gemv(gn, n, 1f, whh.data(), whh.offset(), whh.ld(), prev, prevOff, 0f, w, dq);
       int g = z + (t - 1) * gn;
       for (int k = 0; k < 2 * n; k++) {

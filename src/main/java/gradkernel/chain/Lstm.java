@@ -33,12 +33,8 @@ public final class Lstm extends SequenceLayer {
    * reproducible from the seed.
    */
   public static Lstm create(int m, int n, int capacity, SequenceOutput output, long seed) {
-    if (m < 1 || n < 1) {
-      throw new IllegalArgumentException("m and n must be >= 1, got m " + m + ", n " + n);
-    }
-    float[][] p = uniformInit(4 * n, m, n, seed);
-    return new Lstm(Matrix.of(p[0], 4 * n, m), Matrix.of(p[1], 4 * n, n), Vec.of(p[2]),
-        Vec.of(p[3]), capacity, output);
+    return created(4, m, n, seed, (wi, wh, bi, bh) -> new Lstm(wi, wh, bi, bh, capacity,
+        output));
   }
 
   /**
@@ -186,11 +182,11 @@ public final class Lstm extends SequenceLayer {
     int c = sOff + eOff(1, steps);
     int tc = c + (steps + 1) * n;
     int tmp = v + 4 * n;
-    float[] out = tangentArray(w, dOut);
     for (int t = 1; t <= steps; t++) {
       int dp = wOff + (t - 1) * gn;
-      float[] prev = t == 1 ? w : out;
-      int prevOff = t == 1 ? v : tangentOffset(t - 1, v, dOutOff);
+      float[] prev = tangentArray(t - 1, w, dOut);
+      int prevOff = tangentOffset(t - 1, v, dOutOff);
+      float[] out = tangentArray(t, w, dOut);
       K.gemv(gn, n, 1f, whh.data(), whh.offset(), whh.ld(), prev, prevOff, 1f, w, dp);
       int g = z + (t - 1) * gn;
       SIG.backwardFromOutput(w, dp, s, g, w, dp, 2 * n);

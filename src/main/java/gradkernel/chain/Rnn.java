@@ -33,12 +33,8 @@ public final class Rnn extends SequenceLayer {
   /** As {@link #create(int, int, int, SequenceOutput, long)} with activation g (tanh, relu). */
   public static Rnn create(int m, int n, Activation g, int capacity, SequenceOutput output,
       long seed) {
-    if (m < 1 || n < 1) {
-      throw new IllegalArgumentException("m and n must be >= 1, got m " + m + ", n " + n);
-    }
-    float[][] p = uniformInit(n, m, n, seed);
-    return new Rnn(Matrix.of(p[0], n, m), Matrix.of(p[1], n, n), Vec.of(p[2]), Vec.of(p[3]), g,
-        capacity, output);
+    return created(1, m, n, seed, (wi, wh, bi, bh) -> new Rnn(wi, wh, bi, bh, g, capacity,
+        output));
   }
 
   /** The activation g. */
@@ -107,12 +103,12 @@ public final class Rnn extends SequenceLayer {
       int dOutOff) {
     int h = sOff + hOff(1, steps);
     int z = sOff + zOff(1, steps);
-    float[] out = tangentArray(w, dOut);
     boolean fromOutput = g.hasDerivativeFromOutput();
     for (int t = 1; t <= steps; t++) {
       int dp = wOff + (t - 1) * n;
-      float[] prev = t == 1 ? w : out;
-      int prevOff = t == 1 ? v : tangentOffset(t - 1, v, dOutOff);
+      float[] prev = tangentArray(t - 1, w, dOut);
+      int prevOff = tangentOffset(t - 1, v, dOutOff);
+      float[] out = tangentArray(t, w, dOut);
       K.gemv(n, n, 1f, whh.data(), whh.offset(), whh.ld(), prev, prevOff, 1f, w, dp);
       int dst = tangentOffset(t, v, dOutOff);
       if (fromOutput) {

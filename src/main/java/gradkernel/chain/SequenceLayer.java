@@ -169,6 +169,22 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
     return new Vec(data, off + gn * (m + n + 1), gn);
   }
 
+  /** Builds a layer from its four parameter tensors. */
+  interface Maker<L> {
+    L make(Matrix weightIh, Matrix weightHh, Vec biasIh, Vec biasHh);
+  }
+
+  /** A layer of G gate blocks with {@link #uniformInit} parameters, m, n ≥ 1 checked. */
+  static <L> L created(int gates, int m, int n, long seed, Maker<L> maker) {
+    if (m < 1 || n < 1) {
+      throw new IllegalArgumentException("m and n must be >= 1, got m " + m + ", n " + n);
+    }
+    int rows = gates * n;
+    float[][] p = uniformInit(rows, m, n, seed);
+    return maker.make(Matrix.of(p[0], rows, m), Matrix.of(p[1], rows, n), Vec.of(p[2]),
+        Vec.of(p[3]));
+  }
+
   /** PyTorch's default initialization: every parameter U(−1/√n, 1/√n), from a seed. */
   static float[][] uniformInit(int rows, int m, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -420,14 +436,17 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
   abstract void jvpLoop(int steps, float[] s, int sOff, float[] w, int wOff, int v, float[] dOut,
       int dOutOff);
 
-  /** Where the tangent dh_t goes: the output row for ALL_STEPS, else one of two work vectors. */
+  /**
+   * Where the tangent dh_t goes: the output row for ALL_STEPS, else one of two work vectors;
+   * t = 0 is the zeroed work vector at v (dh_0 = 0).
+   */
   final int tangentOffset(int t, int v, int dOutOff) {
-    return mode == SequenceOutput.ALL_STEPS ? dOutOff + (t - 1) * n : v + (t % 2) * n;
+    return mode == SequenceOutput.ALL_STEPS && t > 0 ? dOutOff + (t - 1) * n : v + (t % 2) * n;
   }
 
-  /** The array holding tangent dh_t (t ≥ 1): dOut for ALL_STEPS, else the work array. */
-  final float[] tangentArray(float[] w, float[] dOut) {
-    return mode == SequenceOutput.ALL_STEPS ? dOut : w;
+  /** The array holding tangent dh_t: dOut for ALL_STEPS and t ≥ 1, else the work array. */
+  final float[] tangentArray(int t, float[] w, float[] dOut) {
+    return mode == SequenceOutput.ALL_STEPS && t > 0 ? dOut : w;
   }
 
   /** For LAST_STEP, copies dh_T from the work vectors to dOut. */
