@@ -134,9 +134,7 @@ public final class Gru extends SequenceLayer {
         SIG.backwardFromOutput(w, d, s, row, w, d, 2 * n);
         System.arraycopy(w, d, w, a, 2 * n);
       }
-      K.gemm(false, false, b, n, gn, 1f, w, dat, gn, whh.data(), whh.offset(), whh.ld(), 1f, w,
-          next, n);
-      addUpstream(b, steps, t - 1, up, upOff, w, next);
+      hiddenGradient(b, steps, t, w, dat, 1f, next, up, upOff);
       int swap = dh;
       dh = next;
       next = swap;

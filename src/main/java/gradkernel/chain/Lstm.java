@@ -163,9 +163,7 @@ public final class Lstm extends SequenceLayer {
         TANH.backwardFromOutput(w, d + 2 * n, s, row + 2 * n, w, d + 2 * n, n);
         SIG.backwardFromOutput(w, d + 3 * n, s, row + 3 * n, w, d + 3 * n, n);
       }
-      K.gemm(false, false, b, n, gn, 1f, w, dg, gn, whh.data(), whh.offset(), whh.ld(), 0f, w,
-          next, n);
-      addUpstream(b, steps, t - 1, up, upOff, w, next);
+      hiddenGradient(b, steps, t, w, dg, 0f, next, up, upOff);
       int swap = dh;
       dh = next;
       next = swap;

@@ -88,9 +88,7 @@ public final class Rnn extends SequenceLayer {
       } else {
         g.backward(w, dh, s, z + (t - 1) * bn, w, dg, bn);
       }
-      K.gemm(false, false, b, n, n, 1f, w, dg, n, whh.data(), whh.offset(), whh.ld(), 0f, w, next,
-          n);
-      addUpstream(b, steps, t - 1, up, upOff, w, next);
+      hiddenGradient(b, steps, t, w, dg, 0f, next, up, upOff);
       int tmp = dh;
       dh = next;
       next = tmp;

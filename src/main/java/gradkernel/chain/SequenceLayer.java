@@ -393,6 +393,17 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
   abstract void backSteps(int b, int steps, float[] s, int sOff, float[] up, int upOff, float[] w,
       int wOff, GradientProfile p, int slot0);
 
+  /**
+   * ∂L/∂h_{t−1} [b, n] at next: beta·next + dA·W_hh (dA [b, G·n] at da, the gradient w.r.t. the
+   * recurrent term W_hh h_{t−1} + b_hh), plus the upstream gradient of h_{t−1} for ALL_STEPS.
+   */
+  final void hiddenGradient(int b, int steps, int t, float[] w, int da, float beta, int next,
+      float[] up, int upOff) {
+    K.gemm(false, false, b, n, gn, 1f, w, da, gn, whh.data(), whh.offset(), whh.ld(), beta, w,
+        next, n);
+    addUpstream(b, steps, t - 1, up, upOff, w, next);
+  }
+
   /** Adds the upstream gradient of h_t (t in 1 … T) to dst [b, n] when every step is output. */
   final void addUpstream(int b, int steps, int t, float[] up, int upOff, float[] dst, int dOff) {
     if (mode == SequenceOutput.ALL_STEPS && t >= 1) {
