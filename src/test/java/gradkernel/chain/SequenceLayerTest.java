@@ -401,4 +401,34 @@ class SequenceLayerTest {
     assertEquals(4 * n * m, dWih.length());
     assertTrue(early > 0 && cell > 0 && Double.isFinite(early + cell));
   }
+
+  /**
+   * A sequence layer anywhere in a chain (after a Dense, inside a Residual) runs at its capacity
+   * with zero initial states: input and parameter gradients against central differences of the
+   * chain-level double reference.
+   */
+  @Test
+  void sequenceLayersInsideOrdinaryChainsAtCapacity() {
+    Random rnd = new Random(21);
+    int cap = 4;
+    int n = 3;
+    Chain c = Chain.of(Reference.dense(rnd, cap * n, 5, Activations.TANH),
+        Residual.of(Gru.create(n, n, cap, SequenceOutput.ALL_STEPS, 8)),
+        Lstm.create(n, n, cap, SequenceOutput.LAST_STEP, 9),
+        Reference.dense(rnd, 2, n, Activations.IDENTITY));
+    float[] x = Reference.gaussian(rnd, 5, 1);
+    float[] u = Reference.gaussian(rnd, 2, 1);
+    Tape tape = c.newTape();
+    Matrix y = c.forward(tape, x);
+    Gradients grads = new Gradients(c);
+    Matrix dx = c.backward(tape, u, grads, null);
+    double[] p = Reference.params(c);
+    double[] xd = d(x);
+    double[] ud = d(u);
+    double tol = ChainGradientTest.tolerance(c) + 2 * tolerance((SequenceLayer) c.layer(2), cap);
+    assertTrue(relErr(Reference.forward(c, p, 0, xd), y.data(), y.offset()) <= tol);
+    double ex = relErr(Reference.inputGradient(c, p, xd, ud, 1e-5), dx.data(), dx.offset());
+    double ep = relErr(Reference.paramGradient(c, p, xd, ud, 1e-5), grads.data(), 0);
+    assertTrue(ex <= tol && ep <= tol, "dx " + ex + ", params " + ep + " > " + tol);
+  }
 }
