@@ -311,8 +311,7 @@ public final class Chain {
     }
     int b = tape.batch;
     int steps = stepsOf(l, tape.steps);
-    int gn = sl.parameterCount() / (sl.stepInputSize() + sl.hiddenSize() + 2);
-    return new Matrix(tape.data, b * scrOff[l] + sl.zOff(b, steps), steps * b, gn, gn);
+    return new Matrix(tape.data, b * scrOff[l] + sl.zOff(b, steps), steps * b, sl.gn, sl.gn);
   }
 
   /**
