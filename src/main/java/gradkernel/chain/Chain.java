@@ -282,6 +282,16 @@ public final class Chain {
         : last.hiddenSize();
   }
 
+  /** Throws unless a holds one example of layer l's input width (l = L: output) at off. */
+  private void checkLayout(String what, float[] a, int off, int l, int steps) {
+    Objects.requireNonNull(a, what);
+    long need = widthAt(l, steps);
+    if (off < 0 || off + need > a.length) {
+      throw new IllegalArgumentException(what + ": expected " + layout(l, 1, steps) + " = " + need
+          + " floats at offset " + off + ", array has " + a.length);
+    }
+  }
+
   /** "[batch b, T t, m k]" for a sequence-shaped width, else "[batch b, width w]". */
   private String layout(int l, int b, int steps) {
     if (seqEnd > 0 && l < seqEnd) {
@@ -458,8 +468,8 @@ public final class Chain {
       throw new IllegalArgumentException("jvp needs a tape recorded with batch 1, got batch "
           + tape.batch);
     }
-    Checks.range("direction", direction, dOff, widthAt(0, tape.steps));
-    Checks.range("dOut", dOut, outOff, widthAt(layers.length, tape.steps));
+    checkLayout("direction", direction, dOff, 0, tape.steps);
+    checkLayout("dOut", dOut, outOff, layers.length, tape.steps);
     jvpCore(tape.steps, tape.data, 0, direction, dOff, dOut, outOff, tape.work, 0);
     tape.backwardDone = false;
   }

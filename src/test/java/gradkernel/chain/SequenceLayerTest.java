@@ -339,6 +339,12 @@ class SequenceLayerTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> all.backward(t2, new float[5], 0, null, null));
     assertTrue(e.getMessage().contains("[batch 2, T 3, n 3]"), e.getMessage());
+    Tape t3 = all.newTape();
+    all.forward(t3, new float[6], 0, 1, 3);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> all.jvp(t3, new float[6], 0, new float[8], 0));
+    assertEquals("dOut: expected [batch 1, T 3, n 3] = 9 floats at offset 0, array has 8",
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> t2.initialCell(0, new float[6], 0));
     assertTrue(e.getMessage().contains("no cell state"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> all.initialCellGradient(t2, 0));
