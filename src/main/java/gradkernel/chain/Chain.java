@@ -24,6 +24,9 @@ public final class Chain {
   private final int tapePer;
   private final int maxDim;
   private final int layerWork;
+  /** Layers [0, seqEnd) are sequence layers whose length T is chosen per call (0: none). */
+  private final int seqEnd;
+  private final int seqCap;
 
   private Chain(Layer[] layers) {
     if (layers.length == 0) {
@@ -65,6 +68,18 @@ public final class Chain {
     tapePer = scr;
     maxDim = max;
     layerWork = work;
+    int end = 0;
+    if (layers[0] instanceof SequenceLayer first) {
+      end = 1;
+      while (end < n && layers[end] instanceof SequenceLayer next
+          && layers[end - 1] instanceof SequenceLayer prev
+          && prev.output() == SequenceOutput.ALL_STEPS && next.capacity() == first.capacity()
+          && next.stepInputSize() == prev.hiddenSize()) {
+        end++;
+      }
+    }
+    seqEnd = end;
+    seqCap = end > 0 ? ((SequenceLayer) layers[0]).capacity() : 0;
   }
 
   /** A chain of the given layers in application order; throws naming the first shape mismatch. */
@@ -171,6 +186,14 @@ public final class Chain {
     return slotStart[Objects.checkIndex(l, slotStart.length)];
   }
 
+  /**
+   * The longest sequence {@link #forward(Tape, float[], int, int, int)} takes: the capacity of the
+   * sequence layers the chain starts with, 0 if its first layer is not a {@link SequenceLayer}.
+   */
+  public int sequenceCapacity() {
+    return seqCap;
+  }
+
   /** A new reusable tape for this chain (buffers allocated on first forward). */
   public Tape newTape() {
     return new Tape(this, false);
@@ -187,10 +210,164 @@ public final class Chain {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
     Checks.range("x", x, xOff, Math.multiplyExact(batch, dims[0]));
+    return record(tape, x, xOff, batch, seqCap);
+  }
+
+  /**
+   * Forward pass of {@code batch} sequences of length {@code steps} (1 ≤ T ≤
+   * {@link #sequenceCapacity()}) through a chain that starts with {@link SequenceLayer}s:
+   * x is [batch, T, m] row-major at xOff, and the output is [batch, T, n] (last sequence layer
+   * ALL_STEPS and nothing after it) or [batch, width] (after a LAST_STEP layer). Initial states
+   * come from {@link Tape#initialState} / {@link Tape#initialCell} (zeros by default).
+   * T &lt; capacity needs the leading sequence layers to end the chain or end with a LAST_STEP
+   * layer, since later layers have fixed widths. Returns a view of the output inside the tape.
+   * Example (2-layer LSTM, see the README):
+   * <pre>{@code
+   * Chain net = Chain.of(Lstm.create(8, 32, 50, SequenceOutput.ALL_STEPS, 1),
+   *     Lstm.create(32, 32, 50, SequenceOutput.LAST_STEP, 2));
+   * Matrix hT = net.forward(tape, x, 0, batch, 20); // x [batch, 20, 8] -> [batch, 32]
+   * }</pre>
+   */
+  public Matrix forward(Tape tape, float[] x, int xOff, int batch, int steps) {
+    checkTape(tape);
+    if (seqEnd == 0) {
+      throw new IllegalArgumentException("steps: layer 0 (" + layers[0].describe() + ") is not a "
+          + "sequence layer (Rnn, Lstm, Gru); use forward(tape, x, xOff, batch)");
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+    if (steps < 1 || steps > seqCap) {
+      throw new IllegalArgumentException("steps must be in [1, capacity " + seqCap + "], got "
+          + steps);
+    }
+    if (steps < seqCap && seqEnd < layers.length
+        && ((SequenceLayer) layers[seqEnd - 1]).output() == SequenceOutput.ALL_STEPS) {
+      throw new IllegalArgumentException("steps " + steps + " < capacity " + seqCap + ": layer "
+          + seqEnd + " (" + layers[seqEnd].describe() + ") takes a fixed width " + dims[seqEnd]
+          + " = T " + seqCap + " x n; end the sequence layers with SequenceOutput.LAST_STEP or "
+          + "pass T = " + seqCap);
+    }
+    Objects.requireNonNull(x, "x");
+    long need = (long) batch * widthAt(0, steps);
+    if (xOff < 0 || xOff + need > x.length) {
+      throw new IllegalArgumentException("x: expected " + layout(0, batch, steps) + " = " + need
+          + " floats at offset " + xOff + ", array has " + x.length);
+    }
+    return record(tape, x, xOff, batch, steps);
+  }
+
+  private Matrix record(Tape tape, float[] x, int xOff, int batch, int steps) {
+    for (int l = 0; l < layers.length; l++) {
+      if (layers[l] instanceof SequenceLayer sl) {
+        checkState("h0", l, sl, tape.h0[l], tape.h0Off[l], batch);
+        checkState("c0", l, sl, tape.c0[l], tape.c0Off[l], batch);
+      }
+    }
     tape.ensure(batch, tapePer, workPerExample(tape.keepsInputGradients()));
-    forwardCore(batch, x, xOff, tape.data, 0);
+    forwardCore(batch, steps, tape, x, xOff, tape.data, 0);
     tape.batch = batch;
-    return tape.outputView(batch * actOff[layers.length], batch, outputSize());
+    tape.steps = steps;
+    return tape.outputView(batch * actOff[layers.length], batch, widthAt(layers.length, steps));
+  }
+
+  private static void checkState(String what, int l, SequenceLayer sl, float[] a, int off,
+      int batch) {
+    long need = (long) batch * sl.hiddenSize();
+    if (a != null && off + need > a.length) {
+      throw new IllegalArgumentException(what + " of layer " + l + " (" + sl.describe()
+          + "): expected [batch " + batch + ", n " + sl.hiddenSize() + "] = " + need
+          + " floats at offset " + off + ", array has " + a.length);
+    }
+  }
+
+  /** Width per example of layer l's input (l = L: the output) for a run of T = steps. */
+  private int widthAt(int l, int steps) {
+    if (seqEnd == 0 || steps == seqCap || l > seqEnd) {
+      return dims[l];
+    }
+    if (l < seqEnd) {
+      return steps * ((SequenceLayer) layers[l]).stepInputSize();
+    }
+    SequenceLayer last = (SequenceLayer) layers[seqEnd - 1];
+    return last.output() == SequenceOutput.ALL_STEPS ? steps * last.hiddenSize()
+        : last.hiddenSize();
+  }
+
+  /** Throws unless a holds one example of layer l's input width (l = L: output) at off. */
+  private void checkLayout(String what, float[] a, int off, int l, int steps) {
+    Objects.requireNonNull(a, what);
+    long need = widthAt(l, steps);
+    if (off < 0 || off + need > a.length) {
+      throw new IllegalArgumentException(what + ": expected " + layout(l, 1, steps) + " = " + need
+          + " floats at offset " + off + ", array has " + a.length);
+    }
+  }
+
+  /** "[batch b, T t, m k]" for a sequence-shaped width, else "[batch b, width w]". */
+  private String layout(int l, int b, int steps) {
+    if (seqEnd > 0 && l < seqEnd) {
+      return "[batch " + b + ", T " + steps + ", m "
+          + ((SequenceLayer) layers[l]).stepInputSize() + "]";
+    }
+    if (seqEnd > 0 && l == seqEnd && layers[l - 1] instanceof SequenceLayer last
+        && last.output() == SequenceOutput.ALL_STEPS) {
+      return "[batch " + b + ", T " + steps + ", n " + last.hiddenSize() + "]";
+    }
+    return "[batch " + b + ", out " + widthAt(l, steps) + "]";
+  }
+
+  /**
+   * The gates recorded by the last forward for the {@link SequenceLayer} at index l, time-major:
+   * [T·batch, G·n] with row t·batch + r for step t+1 of example r. An {@link Lstm} keeps the
+   * activated σ(i), σ(f), tanh(g), σ(o); a {@link Gru} σ(r), σ(z), n; an {@link Rnn} the
+   * pre-activation z. A view into the tape, valid until its next forward (e.g. to count saturated
+   * forget gates).
+   */
+  public Matrix gateActivations(Tape tape, int l) {
+    checkRecorded(tape);
+    Layer layer = layers[Objects.checkIndex(l, layers.length)];
+    if (!(layer instanceof SequenceLayer sl)) {
+      throw new IllegalArgumentException("layer " + l + " (" + layer.describe()
+          + ") has no gates; only Rnn, Lstm and Gru do");
+    }
+    int b = tape.batch;
+    int steps = stepsOf(l, tape.steps);
+    return new Matrix(tape.data, b * scrOff[l] + sl.zOff(b, steps), steps * b, sl.gn, sl.gn);
+  }
+
+  /**
+   * ∂L/∂h_0 [batch, n] of the {@link SequenceLayer} at index l, from the last backward: a view
+   * into the tape, valid until its next forward.
+   */
+  public Matrix initialStateGradient(Tape tape, int l) {
+    return stateGradient(tape, l, 0);
+  }
+
+  /** ∂L/∂c_0 [batch, n] of the {@link Lstm} at index l; see {@link #initialStateGradient}. */
+  public Matrix initialCellGradient(Tape tape, int l) {
+    return stateGradient(tape, l, 1);
+  }
+
+  private Matrix stateGradient(Tape tape, int l, int which) {
+    checkRecorded(tape);
+    Layer layer = layers[Objects.checkIndex(l, layers.length)];
+    if (!(layer instanceof SequenceLayer sl) || (which == 1 && !sl.hasCell())) {
+      throw new IllegalArgumentException("layer " + l + " (" + layer.describe() + ") has no "
+          + (which == 0 ? "hidden state; only Rnn, Lstm and Gru do" : "cell state; only Lstm does"));
+    }
+    if (!tape.backwardDone) {
+      throw new IllegalStateException("no backward pass since the last forward");
+    }
+    int b = tape.batch;
+    int steps = stepsOf(l, tape.steps);
+    int n = sl.hiddenSize();
+    return new Matrix(tape.data, b * scrOff[l] + sl.d0Off(b, steps) + which * b * n, b, n, n);
+  }
+
+  /** The T layer l runs with when the chain runs T = steps. */
+  private int stepsOf(int l, int steps) {
+    return l < seqEnd ? steps : ((SequenceLayer) layers[l]).capacity();
   }
 
   /** Forward pass of one example x of length inputSize; returns the output view. */
@@ -210,10 +387,11 @@ public final class Chain {
     checkRecorded(tape);
     int b = tape.batch;
     Objects.requireNonNull(upstream, "upstream");
-    long need = (long) b * outputSize();
+    int outW = widthAt(layers.length, tape.steps);
+    long need = (long) b * outW;
     if (upOff < 0 || upOff + need > upstream.length) {
-      throw new IllegalArgumentException("upstream: need " + need + " floats = [batch " + b
-          + ", out " + outputSize() + "] of layer " + (layers.length - 1) + " ("
+      throw new IllegalArgumentException("upstream: need " + need + " floats = "
+          + layout(layers.length, b, tape.steps) + " of layer " + (layers.length - 1) + " ("
           + layers[layers.length - 1].describe() + ") at offset " + upOff + ", array has "
           + upstream.length);
     }
@@ -232,20 +410,20 @@ public final class Chain {
     if (keep) {
       top = w;
       topOff = gradOffset(b, layers.length, true);
-      System.arraycopy(upstream, upOff, w, topOff, b * outputSize());
+      System.arraycopy(upstream, upOff, w, topOff, b * outW);
     }
     if (profile != null) {
-      profile.begin(top, topOff, b * outputSize());
+      profile.begin(top, topOff, b * outW);
     }
     int in0 = gradOffset(b, 0, keep);
-    double ss = backwardCore(b, tape.data, 0, top, topOff, w, in0,
+    double ss = backwardCore(b, tape.steps, tape.data, 0, top, topOff, w, in0,
         grads == null ? null : grads.data(), grads == null ? 0 : grads.offset(), w, 0, keep,
         profile, 0);
     if (profile != null) {
       profile.finish(ss);
     }
     tape.backwardDone = true;
-    return tape.inputGradientView(in0, b, inputSize());
+    return tape.inputGradientView(in0, b, widthAt(0, tape.steps));
   }
 
   /** Backward for a single example; see {@link #backward(Tape, float[], int, Gradients, GradientProfile)}. */
@@ -268,7 +446,8 @@ public final class Chain {
       throw new IllegalStateException("no backward pass since the last forward");
     }
     int b = tape.batch;
-    return new Matrix(tape.work, gradOffset(b, l, true), b, dims[l], dims[l]);
+    int width = widthAt(l, tape.steps);
+    return new Matrix(tape.work, gradOffset(b, l, true), b, width, Math.max(1, width));
   }
 
   /**
@@ -301,9 +480,9 @@ public final class Chain {
       throw new IllegalArgumentException("jvp needs a tape recorded with batch 1, got batch "
           + tape.batch);
     }
-    Checks.range("direction", direction, dOff, inputSize());
-    Checks.range("dOut", dOut, outOff, outputSize());
-    jvpCore(tape.data, 0, direction, dOff, dOut, outOff, tape.work, 0);
+    checkLayout("direction", direction, dOff, 0, tape.steps);
+    checkLayout("dOut", dOut, outOff, layers.length, tape.steps);
+    jvpCore(tape.steps, tape.data, 0, direction, dOff, dOut, outOff, tape.work, 0);
     tape.backwardDone = false;
   }
 
@@ -317,6 +496,10 @@ public final class Chain {
     if (tape.batch != 1) {
       throw new IllegalArgumentException("jacobian needs a tape recorded with batch 1, got batch "
           + tape.batch);
+    }
+    if (tape.steps != seqCap) {
+      throw new IllegalArgumentException("jacobian needs a tape recorded with T = capacity "
+          + seqCap + ", got T " + tape.steps + "; use jvp for shorter sequences");
     }
     if (from < 0 || to > layers.length || from >= to) {
       throw new IllegalArgumentException("layer range [" + from + ", " + to + ") is not a "
@@ -355,10 +538,24 @@ public final class Chain {
   }
 
   void forwardCore(int b, float[] x, int xOff, float[] t, int base) {
-    System.arraycopy(x, xOff, t, base, b * dims[0]);
+    forwardCore(b, seqCap, null, x, xOff, t, base);
+  }
+
+  /** Forward with the leading sequence layers run for T = steps, initial states from tape. */
+  private void forwardCore(int b, int steps, Tape tape, float[] x, int xOff, float[] t,
+      int base) {
+    System.arraycopy(x, xOff, t, base, b * widthAt(0, steps));
     for (int l = 0; l < layers.length; l++) {
-      layers[l].forward(b, t, base + b * actOff[l], t, base + b * actOff[l + 1], t,
-          base + b * scrOff[l]);
+      int a = base + b * actOff[l];
+      int out = base + b * actOff[l + 1];
+      int sc = base + b * scrOff[l];
+      if (layers[l] instanceof SequenceLayer sl) {
+        sl.forwardSteps(b, stepsOf(l, steps), t, a, t, out, t, sc,
+            tape == null ? null : tape.h0[l], tape == null ? 0 : tape.h0Off[l],
+            tape == null ? null : tape.c0[l], tape == null ? 0 : tape.c0Off[l]);
+      } else {
+        layers[l].forward(b, t, a, t, out, t, sc);
+      }
     }
   }
 
@@ -369,14 +566,26 @@ public final class Chain {
   double backwardCore(int b, float[] t, int base, float[] up, int upOff, float[] dIn, int dInOff,
       float[] grad, int gBase, float[] w, int wBase, boolean keep, GradientProfile p,
       int slotBase) {
+    return backwardCore(b, seqCap, t, base, up, upOff, dIn, dInOff, grad, gBase, w, wBase, keep, p,
+        slotBase);
+  }
+
+  private double backwardCore(int b, int steps, float[] t, int base, float[] up, int upOff,
+      float[] dIn, int dInOff, float[] grad, int gBase, float[] w, int wBase, boolean keep,
+      GradientProfile p, int slotBase) {
     float[] cur = up;
     int curOff = upOff;
     double ss = 0;
     for (int l = layers.length - 1; l >= 0; l--) {
       float[] dst = l == 0 ? dIn : w;
       int dstOff = l == 0 ? dInOff : wBase + gradOffset(b, l, keep);
-      ss += layers[l].backward(b, t, base + b * actOff[l], t, base + b * scrOff[l], cur, curOff,
-          dst, dstOff, grad, gBase + paramOff[l], w, wBase, p, slotBase + slotStart[l]);
+      if (layers[l] instanceof SequenceLayer sl) {
+        ss += sl.backwardSteps(b, stepsOf(l, steps), t, base + b * scrOff[l], cur, curOff, dst,
+            dstOff, grad, gBase + paramOff[l], w, wBase, p, slotBase + slotStart[l]);
+      } else {
+        ss += layers[l].backward(b, t, base + b * actOff[l], t, base + b * scrOff[l], cur,
+            curOff, dst, dstOff, grad, gBase + paramOff[l], w, wBase, p, slotBase + slotStart[l]);
+      }
       cur = dst;
       curOff = dstOff;
     }
@@ -385,13 +594,23 @@ public final class Chain {
 
   void jvpCore(float[] t, int base, float[] da, int daOff, float[] dOut, int outOff, float[] w,
       int wBase) {
+    jvpCore(seqCap, t, base, da, daOff, dOut, outOff, w, wBase);
+  }
+
+  private void jvpCore(int steps, float[] t, int base, float[] da, int daOff, float[] dOut,
+      int outOff, float[] w, int wBase) {
     float[] cur = da;
     int curOff = daOff;
     for (int l = 0; l < layers.length; l++) {
       boolean last = l == layers.length - 1;
       float[] dst = last ? dOut : w;
       int dstOff = last ? outOff : wBase + layerWork + (l % 2) * maxDim;
-      layers[l].jvp(t, base + actOff[l], t, base + scrOff[l], cur, curOff, dst, dstOff, w, wBase);
+      if (layers[l] instanceof SequenceLayer sl) {
+        sl.jvpSteps(stepsOf(l, steps), t, base + scrOff[l], cur, curOff, dst, dstOff, w, wBase);
+      } else {
+        layers[l].jvp(t, base + actOff[l], t, base + scrOff[l], cur, curOff, dst, dstOff, w,
+            wBase);
+      }
       cur = dst;
       curOff = dstOff;
     }

@@ -34,6 +34,7 @@ public final class GradientProfile {
   private final double[] norm;
   private final float[] maxAbs;
   private final double[] weightNorm;
+  private final double[] cellNorm;
   private final long[] nan;
   private final long[] posInf;
   private final long[] negInf;
@@ -49,6 +50,7 @@ public final class GradientProfile {
     norm = new double[s];
     maxAbs = new float[s];
     weightNorm = new double[s];
+    cellNorm = new double[s];
     nan = new long[s];
     posInf = new long[s];
     negInf = new long[s];
@@ -81,6 +83,16 @@ public final class GradientProfile {
    */
   public double weightGradientNorm(int s) {
     return weightNorm[check(s)];
+  }
+
+  /**
+   * ‖∂L/∂c_j‖₂ for a slot s of an {@link Lstm} layer (the cell state c_j paired with the hidden
+   * state h_j of {@link #gradientNorm}): BPTT's δc_j, which for j ≥ 1 includes the path through
+   * h_j = o_j ⊙ tanh(c_j) (c_0 and h_0 are independent inputs). 0 for every other slot and for
+   * the upstream slot S.
+   */
+  public double cellGradientNorm(int s) {
+    return cellNorm[check(s)];
   }
 
   /** ‖v_s‖/‖v_{s+1}‖ for s in [0, S); 0/0 = 1, x/0 = +∞. */
@@ -168,6 +180,7 @@ public final class GradientProfile {
     Arrays.fill(norm, 0);
     Arrays.fill(maxAbs, 0);
     Arrays.fill(weightNorm, 0);
+    Arrays.fill(cellNorm, 0);
     Arrays.fill(nan, 0);
     Arrays.fill(posInf, 0);
     Arrays.fill(negInf, 0);
@@ -186,6 +199,11 @@ public final class GradientProfile {
     if (!Double.isFinite(ss)) {
       countNonFinite(s, v, off, len);
     }
+  }
+
+  /** Records ‖v‖ of an LSTM cell-state gradient into slot s (informational: no verdict input). */
+  void recordCell(int s, float[] v, int off, int len) {
+    cellNorm[s] = Math.sqrt(K.sumOfSquares(len, v, off));
   }
 
   void finish(double weightSumOfSquares) {

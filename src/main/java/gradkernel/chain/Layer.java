@@ -15,7 +15,8 @@ import java.util.Objects;
  * <p>Batched buffers are row-major [batch, width] (rows = examples). Scratch and work sizes are
  * linear in the batch size so nested chains ({@link Residual}) can be laid out without allocation.
  */
-public abstract sealed class Layer permits Dense, Residual, Recurrent, LayerNorm, BatchNorm, Dropout {
+public abstract sealed class Layer
+    permits Dense, Residual, Recurrent, LayerNorm, BatchNorm, Dropout, SequenceLayer {
 
   static final Kernels K = Kernels.active();
 

@@ -1,5 +1,6 @@
 package gradkernel.chain;
 
+import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
 import java.util.Objects;
 
@@ -14,13 +15,23 @@ public final class Tape {
   float[] data = new float[0];
   float[] work = new float[0];
   int batch;
+  int steps;
   boolean backwardDone;
+  final float[][] h0;
+  final int[] h0Off;
+  final float[][] c0;
+  final int[] c0Off;
   private Matrix outputView;
   private Matrix inputGradientView;
 
   Tape(Chain chain, boolean keepInputGradients) {
     this.chain = Objects.requireNonNull(chain, "chain");
     this.keep = keepInputGradients;
+    int n = chain.size();
+    h0 = new float[n][];
+    h0Off = new int[n];
+    c0 = new float[n][];
+    c0Off = new int[n];
   }
 
   /** A tape that also keeps the gradient w.r.t. every layer's input (see Chain#inputGradient). */
@@ -41,6 +52,58 @@ public final class Tape {
   /** Batch size of the recorded forward pass, 0 if none. */
   public int batch() {
     return batch;
+  }
+
+  /**
+   * Sequence length T of the recorded forward pass when the chain starts with sequence layers
+   * (the capacity for {@link Chain#forward(Tape, float[], int, int)}), 0 otherwise.
+   */
+  public int steps() {
+    return steps;
+  }
+
+  /**
+   * Sets the initial hidden state h_0 [batch, n] of the {@link SequenceLayer} at chain index
+   * {@code layer}, read from {@code h0} at {@code off} by every later forward (checked there
+   * against the batch); null restores zeros. The array is referenced, not copied, until then.
+   * Returns this tape.
+   */
+  public Tape initialState(int layer, float[] h0, int off) {
+    sequenceLayer(layer, "initialState");
+    this.h0[layer] = h0;
+    this.h0Off[layer] = Checks.nonNegative("off", off);
+    return this;
+  }
+
+  /**
+   * Sets the initial cell state c_0 [batch, n] of the {@link Lstm} at chain index {@code layer};
+   * see {@link #initialState}. Returns this tape.
+   */
+  public Tape initialCell(int layer, float[] c0, int off) {
+    SequenceLayer s = sequenceLayer(layer, "initialCell");
+    if (!s.hasCell()) {
+      throw new IllegalArgumentException("layer " + layer + " (" + s.describe()
+          + ") has no cell state; only an Lstm takes c_0");
+    }
+    this.c0[layer] = c0;
+    this.c0Off[layer] = Checks.nonNegative("off", off);
+    return this;
+  }
+
+  /** Resets every initial state to zeros. Returns this tape. */
+  public Tape clearInitialStates() {
+    java.util.Arrays.fill(h0, null);
+    java.util.Arrays.fill(c0, null);
+    return this;
+  }
+
+  private SequenceLayer sequenceLayer(int layer, String what) {
+    Layer l = chain.layer(layer);
+    if (l instanceof SequenceLayer s) {
+      return s;
+    }
+    throw new IllegalArgumentException(what + ": layer " + layer + " (" + l.describe()
+        + ") is not a sequence layer (Rnn, Lstm, Gru)");
   }
 
   void ensure(int b, int tapePer, int workPer) {

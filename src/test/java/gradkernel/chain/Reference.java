@@ -95,6 +95,7 @@ final class Reference {
           }
           yield o;
         }
+        case SequenceLayer s -> SeqRef.output(s, p, off, a, 0, s.capacity(), null, null);
         default -> throw new UnsupportedOperationException("no double reference for "
             + layer.describe());
       };
