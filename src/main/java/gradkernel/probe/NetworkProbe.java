@@ -182,8 +182,8 @@ final class NetworkProbe {
         clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
   }
 
-  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net, Tape tape, GradientProfile prof,
-      Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
+  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net, Tape tape,
+      GradientProfile prof, Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
       double[] factorLo, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
     double logUp = Math.log10(gradNorm[depth]);
@@ -212,7 +212,8 @@ final class NetworkProbe {
     String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
         : prof.verdict().name();
     double growth = gradNorm[0] / gradNorm[depth];
-    return new NetworkResult(s.name(), s.description() + (estimated ? LANCZOS_NOTE : ""), s.kind().label(), s.activation().name(), s.init(),
+    String description = s.description() + (estimated ? LANCZOS_NOTE : "");
+    return new NetworkResult(s.name(), description, s.kind().label(), s.activation().name(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
   }
 
