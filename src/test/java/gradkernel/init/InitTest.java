@@ -113,4 +113,43 @@ class InitTest {
     assertThrows(IllegalArgumentException.class, () -> Init.xavierUniform(Matrix.zeros(0, 4), 1, 1));
     assertThrows(IllegalArgumentException.class, () -> Init.orthogonal(Matrix.zeros(2, 2), Double.NaN, 1));
   }
+
+  /** A gain whose weights would overflow float is rejected before anything is written. */
+  @Test
+  void gainsThatOverflowFloatAreRejectedBeforeWriting() {
+    Matrix w = Matrix.zeros(8, 8);
+    java.util.List<java.util.function.Consumer<Double>> inits = java.util.List.of(
+        g -> Init.xavierNormal(w, g, 1), g -> Init.xavierUniform(w, g, 1),
+        g -> Init.heNormal(w, g, Init.Mode.FAN_IN, 1), g -> Init.heUniform(w, g, Init.Mode.FAN_OUT, 1),
+        g -> Init.orthogonal(w, g, 1));
+    for (double gain : new double[] {1e308, 1e39}) {
+      for (java.util.function.Consumer<Double> init : inits) {
+        for (int i = 0; i < 8; i++) {
+          for (int j = 0; j < 8; j++) {
+            w.set(i, j, 7f);
+          }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> init.accept(gain));
+        assertTrue(e.getMessage().contains("gain " + gain) && e.getMessage().contains("scale"),
+            e.getMessage());
+        for (int i = 0; i < 8; i++) {
+          for (int j = 0; j < 8; j++) {
+            assertEquals(7f, w.get(i, j), "nothing written");
+          }
+        }
+      }
+    }
+    IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
+        () -> Init.truncatedNormal(w, 1e300, -1e300, 1e300, 1));
+    assertTrue(t.getMessage().contains("float"), t.getMessage());
+    // The largest legal gains still give finite weights.
+    for (java.util.function.Consumer<Double> init : inits) {
+      init.accept(1e36);
+      for (int i = 0; i < 8; i++) {
+        for (int j = 0; j < 8; j++) {
+          assertTrue(Float.isFinite(w.get(i, j)));
+        }
+      }
+    }
+  }
 }
