@@ -1,6 +1,7 @@
 /**
  * Chained Jacobian products through deep networks: layers ({@link gradkernel.chain.Dense},
- * {@link gradkernel.chain.Residual}, {@link gradkernel.chain.Recurrent} unrolled over T steps), a
+ * {@link gradkernel.chain.Residual}, {@link gradkernel.chain.Recurrent} unrolled over T steps,
+ * {@link gradkernel.chain.LayerNorm}), a
  * {@link gradkernel.chain.Chain} that checks consecutive shapes, a reusable
  * {@link gradkernel.chain.Tape} recording the forward pass, backward (VJP) with weight gradients
  * into a {@link gradkernel.chain.Gradients} buffer, forward-mode JVP, explicit Jacobians in
