@@ -87,6 +87,9 @@ public final class VerdictRule {
     return minGradientNorm;
   }
 
+  // The withers below share one shape on purpose: each copies all fields but one, and the
+  // constructor validates them all (a builder would be more code for six doubles).
+
   /** A copy with meanGainLimit g: finite or +∞ (off), ≥ 1. */
   public VerdictRule withMeanGainLimit(double g) {
     return new VerdictRule(g, minTotalChange, totalGainLimit, maxGradientNorm,
