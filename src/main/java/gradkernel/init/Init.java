@@ -66,7 +66,7 @@ public final class Init {
 
   /**
    * Normal N(0, std²) truncated to [a, b] (absolute bounds, like torch trunc_normal_), by
-   * rejection; requires a < b and that [a, b] has non-negligible mass (≥ 1e-6).
+   * rejection; requires a &lt; b and that [a, b] has non-negligible mass (≥ 1e-6).
    */
   public static void truncatedNormal(Matrix w, double std, double a, double b, long seed) {
     check(w, 1.0);
