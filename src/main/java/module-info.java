@@ -16,4 +16,5 @@ module gradkernel {
   exports gradkernel.init;
   exports gradkernel.clip;
   exports gradkernel.loss;
+  exports gradkernel.optim;
 }
