@@ -3,8 +3,9 @@ package gradkernel.loss;
 /**
  * Mean squared error, PyTorch's {@code mse_loss}: loss = Σ (x − y)² (× 1/n for MEAN, n = batch ×
  * width); gradient 2(x − y) (× 1/n). The gradient is the only output of this package that can
- * overflow from finite inputs: it is ±∞ when |2(x − y)/n| exceeds {@link Float#MAX_VALUE}
- * (|x − y| near 2·10³⁸), as in PyTorch; the double value stays finite.
+ * overflow from finite inputs: it is ±∞ when |2(x − y)| (/n for MEAN) exceeds
+ * {@link Float#MAX_VALUE}, i.e. |x − y| &gt; 1.7·10³⁸ (× n for MEAN), as in PyTorch; the double
+ * value stays finite.
  */
 public final class MseLoss extends ElementwiseLoss {
 
