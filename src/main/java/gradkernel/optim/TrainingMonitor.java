@@ -1,6 +1,7 @@
 package gradkernel.optim;
 
 import gradkernel.chain.Parameter;
+import gradkernel.probe.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -102,9 +103,7 @@ public final class TrainingMonitor {
     names = b.names.toArray(new String[0]);
     jsonNames = new String[n];
     for (int i = 0; i < n; i++) {
-      StringBuilder sb = new StringBuilder();
-      string(sb, names[i]);
-      jsonNames[i] = sb.toString();
+      jsonNames[i] = Json.write(names[i]); // escaped once, here
     }
     offsets = b.offsets;
     sizes = b.sizes;
@@ -591,31 +590,6 @@ public final class TrainingMonitor {
     } else {
       sb.append(Double.isNaN(v) ? "\"NaN\"" : v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
     }
-  }
-
-  /** A JSON string literal with quotes, backslashes and control characters escaped. */
-  static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 
   private void requireLayout() {

@@ -8,9 +8,11 @@ import gradkernel.chain.Decay;
 import gradkernel.chain.Parameter;
 import gradkernel.optim.MonitorEvent.Type;
 import gradkernel.optim.TrainingMonitor.Source;
+import gradkernel.probe.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +184,13 @@ class TrainingMonitorTest {
         + "\"grad_norm_median\":1.5,\"update_ratio\":{},\"non_finite_count\":0,"
         + "\"non_finite\":[]}", lines[2]);
     assertEquals(lines[2], m.lastLine().toString());
+    for (int i = 0; i < 3; i++) {
+      Object parsed = Json.parse(lines[i]);
+      assertTrue(parsed instanceof Map<?, ?> map && map.get("tensor") == null
+          && map.size() == 11, "line " + i + " parses as a JSON object of 11 fields: " + parsed);
+    }
+    assertEquals("we\"ird\\na\nme\u0001", ((Map<?, ?>) ((Map<?, ?>) Json.parse(lines[1]))
+        .get("update_ratio")).keySet().iterator().next(), "the name round-trips");
   }
 
   @Test
