@@ -29,4 +29,6 @@ module gradkernel {
   exports gradkernel.spectral;
   exports gradkernel.init;
   exports gradkernel.clip;
+  exports gradkernel.loss;
+  exports gradkernel.optim;
 }
