@@ -1,7 +1,7 @@
 package gradkernel.optim;
 
 import gradkernel.chain.Parameter;
-import gradkernel.probe.Json;
+import gradkernel.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -1,5 +1,6 @@
 package gradkernel.probe;
 
+import gradkernel.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

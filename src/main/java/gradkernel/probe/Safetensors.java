@@ -1,5 +1,6 @@
 package gradkernel.probe;
 
+import gradkernel.io.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import gradkernel.chain.Decay;
 import gradkernel.chain.Parameter;
 import gradkernel.optim.MonitorEvent.Type;
 import gradkernel.optim.TrainingMonitor.Source;
-import gradkernel.probe.Json;
+import gradkernel.io.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package gradkernel.probe;
+package gradkernel.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
