@@ -3,8 +3,8 @@ package gradkernel.optim;
 /**
  * A learning-rate schedule: {@link #at}(t) is the rate of the update that follows t applied
  * updates (t = 0 for the first), i.e. torch's scheduler after t calls of {@code scheduler.step()}.
- * Closed forms as in torch.optim.lr_scheduler, evaluated in double with StrictMath (same bits on
- * every JVM state). Compose with {@link #then} (torch's SequentialLR) and {@link #times}.
+ * Closed forms as in torch.optim.lr_scheduler, evaluated in double with StrictMath.pow and an
+ * allocation-free cosine of fixed operation order (same bits in every JVM state, on every JVM). Compose with {@link #then} (torch's SequentialLR) and {@link #times}.
  *
  * <pre>{@code
  * // 100 steps of linear warm-up from 1e-5 to 1e-3, then cosine decay to 1e-5 over 900 steps
@@ -52,7 +52,7 @@ public interface LearningRate {
     if (tMax < 1) {
       throw new IllegalArgumentException("tMax must be >= 1, got " + tMax);
     }
-    return t -> etaMin + (lr - etaMin) * (1 + StrictMath.cos(Math.PI * t / tMax)) / 2;
+    return t -> etaMin + (lr - etaMin) * (1 + Trig.cosPi(t, tMax)) / 2;
   }
 
   /**
