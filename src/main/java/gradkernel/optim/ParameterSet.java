@@ -8,7 +8,6 @@ import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,11 +259,6 @@ public final class ParameterSet {
     return s;
   }
 
-  /** Removes every state buffer (a fresh optimizer starts from none). */
-  void clearState() {
-    state.clear();
-  }
-
   int count() {
     return offsets.length;
   }
@@ -279,10 +273,6 @@ public final class ParameterSet {
 
   boolean decays(int t) {
     return decays[t];
-  }
-
-  Map<String, float[]> stateView() {
-    return Collections.unmodifiableMap(state);
   }
 
   private int indexOf(String name) {
