@@ -1,39 +1,57 @@
 package gradkernel.kernel;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static gradkernel.kernel.ScalarActivationKernels.CLAMP_F;
+import static gradkernel.kernel.ScalarActivationKernels.ERFC_Q;
+import static gradkernel.kernel.ScalarActivationKernels.EXPM1_MIN;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS64;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_MIN;
+import static gradkernel.kernel.ScalarActivationKernels.HALF_INV_SQRT2;
+import static gradkernel.kernel.ScalarActivationKernels.INV_SQRT_2PI_F;
+import static gradkernel.kernel.ScalarActivationKernels.K1;
+import static gradkernel.kernel.ScalarActivationKernels.K1_LO;
+import static gradkernel.kernel.ScalarActivationKernels.K3;
+import static gradkernel.kernel.ScalarActivationKernels.K3_LO;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_HI;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_LO;
+import static gradkernel.kernel.ScalarActivationKernels.LOG2E;
+import static gradkernel.kernel.ScalarActivationKernels.Q0;
+import static gradkernel.kernel.ScalarActivationKernels.Q1;
+import static gradkernel.kernel.ScalarActivationKernels.Q2;
+import static gradkernel.kernel.ScalarActivationKernels.Q3;
+import static gradkernel.kernel.ScalarActivationKernels.Q4;
+import static gradkernel.kernel.ScalarActivationKernels.R0;
+import static gradkernel.kernel.ScalarActivationKernels.R1;
+import static gradkernel.kernel.ScalarActivationKernels.R2;
+import static gradkernel.kernel.ScalarActivationKernels.R3;
+import static gradkernel.kernel.ScalarActivationKernels.SHIFTER;
+import static gradkernel.kernel.ScalarActivationKernels.SIGN_BIT;
+import static gradkernel.kernel.ScalarActivationKernels.TWO_M64;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, the
- * JDK's lanewise EXP/EXPM1/LOG1P/TANH, masks and blends. The tail runs the same full-vector code
+ * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, masks
+ * and blends, and our own exp/expm1/log1p/tanh built from add/mul/fma/div/min/max and exponent bit
+ * manipulation — never the JDK's lanewise transcendentals, whose results differ between the
+ * interpreter (Java fallback) and C2 (an intrinsic stub). The tail runs the same full-vector code
  * on a padded per-thread copy, so an element's result never depends on its position, length or
  * offset.
  *
- * <p>The lane formulas mirror {@link ScalarActivationKernels}' stable double forms; where float
- * would lose accuracy they compensate: exponents such as z²/2, β|z| and the tanh-GELU argument are
- * carried as exact hi + lo pairs (FMA), so exponentials keep relative accuracy down to underflow.
+ * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
+ * and in the same order (the class comment there describes the approximations), so the two
+ * implementations agree bit for bit and each gives the same bits at every JIT tier. Where float
+ * would lose accuracy the formulas compensate: exponents such as z²/2, β|z| and the tanh-GELU
+ * argument are carried as exact hi + lo pairs (FMA) into the range reduction.
  */
 final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final float CLAMP = (float) ScalarActivationKernels.CLAMP;
-  private static final double K1_EXACT = 2 * ScalarActivationKernels.GELU_TANH_C;
-  private static final double K3_EXACT = K1_EXACT * ScalarActivationKernels.GELU_TANH_A;
-  /** The tanh-GELU constants as float pairs hi + lo, so w = c(K1 + K3c²) carries ~40 bits. */
-  private static final float K1 = (float) K1_EXACT;
-  private static final float K1_LO = (float) (K1_EXACT - K1);
-  private static final float K3 = (float) K3_EXACT;
-  private static final float K3_LO = (float) (K3_EXACT - K3);
-  private static final float INV_SQRT_2PI = 0.3989422804014327f;
-  private static final float HALF_INV_SQRT2 = 0.35355339059327373f;
+  private static final float CLAMP = CLAMP_F;
 
   /** One family's loop over whole vectors, for n a multiple of the lane count. */
   @FunctionalInterface
@@ -245,7 +263,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.min(0f).lanewise(EXPM1).mul(p).blend(z, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
+      expm1Neg(z.min(0f)).mul(p).blend(z, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
     }
   }
 
@@ -253,7 +271,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
+      expNeg(z.min(0f)).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
     }
   }
 
@@ -261,7 +279,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       float[] out, int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector d = z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q);
+      FloatVector d = expNeg(z.min(0f)).mul(p).blend(1f, z.compare(GT, 0f)).mul(q);
       FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
@@ -295,7 +313,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.lanewise(TANH).intoArray(out, outOff + i);
+      tanh(z).intoArray(out, outOff + i);
     }
   }
 
@@ -524,14 +542,18 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   /** σ(z): 1/(1+e) for z ≥ 0, e/(1+e) for z < 0, e = exp(−|z|); never overflows. */
   private static FloatVector sigmoid(FloatVector z) {
-    FloatVector e = z.abs().neg().lanewise(EXP);
+    return sigmoidFromExp(expNeg(z.abs().neg()), z);
+  }
+
+  /** σ from e = exp(−|w|) and the sign of w: r = 1/(1+e), then r or e·r. */
+  private static FloatVector sigmoidFromExp(FloatVector e, FloatVector w) {
     FloatVector r = reciprocalOnePlus(e);
-    return r.blend(e.mul(r), z.compare(LT, 0f));
+    return r.blend(e.mul(r), w.compare(LT, 0f));
   }
 
   /** σ'(z) = e·r², e = exp(−|z|), r = 1/(1+e): relative accuracy in both tails. */
   private static FloatVector sigmoidDerivative(FloatVector z) {
-    FloatVector e = z.abs().neg().lanewise(EXP);
+    FloatVector e = expNeg(z.abs().neg());
     FloatVector r = reciprocalOnePlus(e);
     return e.mul(r).mul(r);
   }
@@ -540,15 +562,77 @@ final class PanamaActivationKernels implements ActivationKernels {
     return FloatVector.broadcast(S, 1f).div(e.add(1f));
   }
 
+  /** tanh z = ±|m|/(2 + m), m = e^{−2|z|} − 1, with z's sign bit (so tanh(−0) = −0). */
+  private static FloatVector tanh(FloatVector z) {
+    FloatVector m = expm1Neg(z.abs().mul(-2f));
+    FloatVector t = m.abs().div(m.add(2f));
+    return t.reinterpretAsInts().or(z.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+  }
+
+  /** e^x for x ≤ 0 (see {@link ScalarActivationKernels#expNeg(float)}). */
+  private static FloatVector expNeg(FloatVector x) {
+    FloatVector xc = x.max(EXP_MIN);
+    FloatVector t = xc.fma(LOG2E, SHIFTER);
+    return expFinish(t, reduce(xc, t));
+  }
+
+  /** e^(x + lo) for x ≤ 0, lo ignored where x ≤ −110 (the result is 0 there anyway). */
+  private static FloatVector expNeg(FloatVector x, FloatVector lo) {
+    FloatVector xc = x.max(EXP_MIN);
+    FloatVector t = xc.fma(LOG2E, SHIFTER);
+    FloatVector r = reduce(xc, t).add(FloatVector.zero(S).blend(lo, x.compare(GT, EXP_MIN)));
+    return expFinish(t, r);
+  }
+
+  /** e^x − 1 for x ≤ 0, relative accuracy near 0: fma(p, 2^k, 2^k − 1). */
+  private static FloatVector expm1Neg(FloatVector x) {
+    FloatVector xc = x.max(EXPM1_MIN);
+    FloatVector t = xc.fma(LOG2E, SHIFTER);
+    FloatVector p = expm1Poly(reduce(xc, t));
+    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS).lanewise(LSHL, 23).reinterpretAsFloats();
+    return p.fma(s, s.sub(1f));
+  }
+
+  /** r = x − k·ln 2, k = t − SHIFTER, in two FMA steps (Cody–Waite). */
+  private static FloatVector reduce(FloatVector x, FloatVector t) {
+    FloatVector k = t.sub(SHIFTER);
+    FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+    return k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+  }
+
+  /** fma(p, s, s)·2⁻⁶⁴ with p = e^r − 1 and s = 2^(k+64) from the exponent bits of t. */
+  private static FloatVector expFinish(FloatVector t, FloatVector r) {
+    FloatVector p = expm1Poly(r);
+    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS64).lanewise(LSHL, 23).reinterpretAsFloats();
+    return p.fma(s, s).mul(TWO_M64);
+  }
+
+  /** e^r − 1 ≈ r + r²·Q(r), degree-4 Q (see {@link ScalarActivationKernels}). */
+  private static FloatVector expm1Poly(FloatVector r) {
+    FloatVector q = r.fma(Q4, Q3);
+    q = q.fma(r, FloatVector.broadcast(S, Q2));
+    q = q.fma(r, FloatVector.broadcast(S, Q1));
+    q = q.fma(r, FloatVector.broadcast(S, Q0));
+    return r.mul(r).fma(q, r);
+  }
+
+  /** log(1 + e) for e ∈ [0, 1]: 2s + s³·R(s²), s = e/(2 + e). */
+  private static FloatVector log1pUnit(FloatVector e) {
+    FloatVector s = e.div(e.add(2f));
+    FloatVector w = s.mul(s);
+    FloatVector r = w.fma(R3, R2);
+    r = r.fma(w, FloatVector.broadcast(S, R1));
+    r = r.fma(w, FloatVector.broadcast(S, R0));
+    return s.mul(w).fma(r, s.add(s));
+  }
+
   private static FloatVector softplus(FloatVector z, float beta) {
-    return expNegAbsScaled(z, beta).lanewise(LOG1P).div(beta).add(z.max(0f));
+    return log1pUnit(expNegAbsScaled(z, beta)).div(beta).add(z.max(0f));
   }
 
   /** σ(βz) with e = exp(−β|z|) from {@link #expNegAbsScaled}. */
   private static FloatVector softplusDerivative(FloatVector z, float beta) {
-    FloatVector e = expNegAbsScaled(z, beta);
-    FloatVector r = reciprocalOnePlus(e);
-    return r.blend(e.mul(r), z.compare(LT, 0f));
+    return sigmoidFromExp(expNegAbsScaled(z, beta), z);
   }
 
   /**
@@ -559,9 +643,7 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector a = z.abs();
     FloatVector hi = a.mul(beta);
     FloatVector lo = a.fma(FloatVector.broadcast(S, beta), hi.neg());
-    FloatVector e = hi.neg().lanewise(EXP);
-    // at β|z| = ∞ the split is ∞ − ∞; e is already exact (0) there
-    return e.mul(lo.neg().add(1f)).blend(e, hi.test(IS_INFINITE));
+    return expNeg(hi.neg(), lo.neg());
   }
 
   private static FloatVector silu(FloatVector z) {
@@ -572,7 +654,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   /** σ(c) + c·σ'(c) with c = z clamped to ±1e4 (the float limits 0 and 1 hold beyond). */
   private static FloatVector siluDerivative(FloatVector z) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
-    FloatVector e = c.abs().neg().lanewise(EXP);
+    FloatVector e = expNeg(c.abs().neg());
     FloatVector r = reciprocalOnePlus(e);
     FloatVector sig = r.blend(e.mul(r), c.compare(LT, 0f));
     return c.mul(e).mul(r).mul(r).add(sig);
@@ -588,7 +670,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static FloatVector geluDerivative(FloatVector z) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
     FloatVector gauss = gaussian(c);
-    return c.mul(gauss).mul(INV_SQRT_2PI).add(normalCdf(c, gauss));
+    return c.mul(gauss).mul(INV_SQRT_2PI_F).add(normalCdf(c, gauss));
   }
 
   /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA): full relative accuracy up to underflow. */
@@ -596,27 +678,26 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector half = c.mul(0.5f);
     FloatVector hi = half.mul(c);
     FloatVector lo = half.fma(c, hi.neg());
-    return hi.neg().lanewise(EXP).mul(lo.neg().add(1f));
+    return expNeg(hi.neg(), lo.neg());
   }
 
   /**
    * Φ(c) from gauss = exp(−c²/2): Φ(−|c|) = erfc(x)/2 = ½·t·gauss·Q(t) with x = |c|/√2 and
-   * t = 1/(1 + x/2); Q(t) = erfc(x)e^{x²}/t is smooth on t ∈ (0, 1] (from 1 at t = 1 to 1/(2√π) at
-   * t → 0), and the degree-10 polynomial below is a weighted least-squares Chebyshev fit to it
-   * (fit relative error 1.2e-8, 1.3e-7 with float Horner rounding). One EXP serves Φ and φ.
+   * t = 1/(1 + x/2); Q(t) = erfc(x)e^{x²}/t is smooth on t ∈ (0, 1] and approximated by the
+   * degree-10 polynomial {@link ScalarActivationKernels#ERFC_Q}. One exp serves Φ and φ.
    */
   private static FloatVector normalCdf(FloatVector c, FloatVector gauss) {
     FloatVector t = FloatVector.broadcast(S, 1f).div(c.abs().mul(HALF_INV_SQRT2).add(1f));
-    FloatVector q = t.mul(0.04319543391466141f).add(-0.23473359644412994f);
-    q = t.fma(q, FloatVector.broadcast(S, 0.493694931268692f));
-    q = t.fma(q, FloatVector.broadcast(S, -0.4549739956855774f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.13217703998088837f));
-    q = t.fma(q, FloatVector.broadcast(S, -0.059211358428001404f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.09346243739128113f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.1753159761428833f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.2468845695257187f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.28209376335144043f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.282094806432724f));
+    FloatVector q = t.fma(ERFC_Q[0], ERFC_Q[1]);
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[2]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[3]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[4]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[5]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[6]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[7]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[8]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[9]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[10]));
     FloatVector halfTail = t.mul(gauss).mul(q).mul(0.5f);
     return halfTail.neg().add(1f).blend(halfTail, c.compare(LT, 0f));
   }
@@ -625,9 +706,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static FloatVector geluTanh(FloatVector z) {
     FloatVector lo = z.max(-CLAMP);
     FloatVector c = lo.min(CLAMP);
-    FloatVector e = geluTanhExp(c);
-    FloatVector r = reciprocalOnePlus(e);
-    return lo.mul(r.blend(e.mul(r), c.compare(LT, 0f)));
+    return lo.mul(sigmoidFromExp(geluTanhExp(c), c));
   }
 
   /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c². */
@@ -655,6 +734,6 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector a = c.abs();
     FloatVector wHi = a.mul(s);
     FloatVector wLo = a.fma(s, wHi.neg()).add(a.mul(sLo));
-    return wHi.neg().lanewise(EXP).mul(wLo.neg().add(1f));
+    return expNeg(wHi.neg(), wLo.neg());
   }
 }
