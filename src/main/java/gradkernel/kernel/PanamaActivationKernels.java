@@ -464,43 +464,46 @@ final class PanamaActivationKernels implements ActivationKernels {
     backwardFromOutput(f, null, 0, y, yOff, out, outOff, n);
   }
 
-  // Sigmoid (c = 0): y − y²; tanh (c = 1): 1 − y²; one rounding each, as the scalar twin. The
-  // addend y·(1 − c) + c is exactly y or 1 (a vector-valued conditional would box).
+  // Sigmoid: y − y²; tanh: 1 − y²; one rounding each (FMA), as the scalar twin. The addend is
+  // exactly y or 1, chosen by an all-true/all-false mask (a vector-valued conditional would box;
+  // an arithmetic select such as y·(1 − c) + c turns −0 into +0 and ∞ into NaN).
 
   /** u == null: derivative only. */
   @Override public void backwardFromOutput(Fn f, float[] u, int uOff, float[] y, int yOff,
       float[] out, int outOff, int n) {
-    float c = ScalarActivationKernels.fromOutputIsSigmoid(f) ? 0f : 1f;
+    boolean sigmoid = ScalarActivationKernels.fromOutputIsSigmoid(f);
     int body = S.loopBound(n);
     if (u == null) {
-      derivativeFromOutputBody(c, y, yOff, out, outOff, body);
+      derivativeFromOutputBody(sigmoid, y, yOff, out, outOff, body);
     } else {
-      backwardFromOutputBody(c, u, uOff, y, yOff, out, outOff, body);
+      backwardFromOutputBody(sigmoid, u, uOff, y, yOff, out, outOff, body);
     }
     if (body < n) {
       Scratch t = Scratch.of(y, yOff + body, u, uOff + body, n - body);
       if (u == null) {
-        derivativeFromOutputBody(c, t.z, 0, t.out, 0, S.length());
+        derivativeFromOutputBody(sigmoid, t.z, 0, t.out, 0, S.length());
       } else {
-        backwardFromOutputBody(c, t.u, 0, t.z, 0, t.out, 0, S.length());
+        backwardFromOutputBody(sigmoid, t.u, 0, t.z, 0, t.out, 0, S.length());
       }
       t.copyOut(out, outOff + body);
     }
   }
 
-  private static void derivativeFromOutputBody(float c, float[] y, int yOff, float[] out,
+  private static void derivativeFromOutputBody(boolean sigmoid, float[] y, int yOff, float[] out,
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, y, yOff + i);
-      v.neg().fma(v, v.fma(1f - c, c)).intoArray(out, outOff + i);
+      FloatVector addend = FloatVector.broadcast(S, 1f).blend(v, S.maskAll(sigmoid));
+      v.neg().fma(v, addend).intoArray(out, outOff + i);
     }
   }
 
-  private static void backwardFromOutputBody(float c, float[] u, int uOff, float[] y, int yOff,
-      float[] out, int outOff, int n) {
+  private static void backwardFromOutputBody(boolean sigmoid, float[] u, int uOff, float[] y,
+      int yOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, y, yOff + i);
-      FloatVector d = v.neg().fma(v, v.fma(1f - c, c));
+      FloatVector addend = FloatVector.broadcast(S, 1f).blend(v, S.maskAll(sigmoid));
+      FloatVector d = v.neg().fma(v, addend);
       FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
