@@ -434,28 +434,61 @@ final class PanamaActivationKernels implements ActivationKernels {
     }
   }
 
+  // The tanh-GELU's exponent (a double-float w) plus our exp exceed C2's parse-node budget
+  // (NodeCountInliningCutoff) when fused with the rest of the lane formula, and vectors would be
+  // boxed. So these loops run in chunks of two passes: geluTanhExps writes e = exp(−|w|) of a
+  // chunk to a per-thread buffer (only arrays cross that call, never vectors), then the loop
+  // finishes each lane from z and e. Same operations, same bits; in place stays correct since a
+  // lane reads z[i] (and u[i]) before writing out[i].
+  private static final int CHUNK = 256;
+
+  /** e[i] = exp(−|w(c_i)|) for i in [0, m), c = z clamped to ±CLAMP; m a multiple of the lanes. */
+  private static void geluTanhExps(float[] zs, int zOff, float[] e, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector c = FloatVector.fromArray(S, zs, zOff + i).max(-CLAMP).min(CLAMP);
+      geluTanhExp(c).intoArray(e, i);
+    }
+  }
+
   private static void forwardGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      geluTanh(z).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector lo = FloatVector.fromArray(S, zs, zOff + c0 + i).max(-CLAMP);
+        FloatVector e = FloatVector.fromArray(S, ebuf, i);
+        lo.mul(sigmoidFromExp(e, lo.min(CLAMP))).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
   private static void derivativeGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      geluTanhDerivative(z).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector z = FloatVector.fromArray(S, zs, zOff + c0 + i);
+        FloatVector e = FloatVector.fromArray(S, ebuf, i);
+        geluTanhDerivative(z, e).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
   private static void backwardGeluTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector d = geluTanhDerivative(z);
-      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector z = FloatVector.fromArray(S, zs, zOff + c0 + i);
+        FloatVector d = geluTanhDerivative(z, FloatVector.fromArray(S, ebuf, i));
+        FloatVector.fromArray(S, u, uOff + c0 + i).mul(d).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
@@ -520,6 +553,8 @@ final class PanamaActivationKernels implements ActivationKernels {
     final float[] z = new float[S.length()];
     final float[] u = new float[S.length()];
     final float[] out = new float[S.length()];
+    /** The tanh-GELU's exponentials of one chunk (see geluTanhExps). */
+    final float[] e = new float[CHUNK];
     private int len;
 
     static Scratch of(float[] z, int zOff, float[] u, int uOff, int len) {
@@ -579,19 +614,22 @@ final class PanamaActivationKernels implements ActivationKernels {
     return expFinish(t, reduce(xc, t));
   }
 
-  /** e^(x + lo) for x ≤ 0, lo ignored where x ≤ −110 (the result is 0 there anyway). */
+  /** e^(x + lo) ≈ e^x·(1 + lo) for x ≤ 0 and |lo| ≤ ulp(x); lo must not be NaN. */
   private static FloatVector expNeg(FloatVector x, FloatVector lo) {
-    FloatVector xc = x.max(EXP_MIN);
-    FloatVector t = xc.fma(LOG2E, SHIFTER);
-    FloatVector r = reduce(xc, t).add(FloatVector.zero(S).blend(lo, x.compare(GT, EXP_MIN)));
-    return expFinish(t, r);
+    return expNeg(x).mul(lo.add(1f));
   }
 
   /** e^x − 1 for x ≤ 0, relative accuracy near 0: fma(p, 2^k, 2^k − 1). */
   private static FloatVector expm1Neg(FloatVector x) {
     FloatVector xc = x.max(EXPM1_MIN);
     FloatVector t = xc.fma(LOG2E, SHIFTER);
-    FloatVector p = expm1Poly(reduce(xc, t));
+    FloatVector r = reduce(xc, t);
+    // the polynomial is written out (not a call) here and in expFinish: one inlining level less
+    FloatVector q = r.fma(Q4, Q3);
+    q = q.fma(r, FloatVector.broadcast(S, Q2));
+    q = q.fma(r, FloatVector.broadcast(S, Q1));
+    q = q.fma(r, FloatVector.broadcast(S, Q0));
+    FloatVector p = r.mul(r).fma(q, r);
     FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS).lanewise(LSHL, 23).reinterpretAsFloats();
     return p.fma(s, s.sub(1f));
   }
@@ -605,18 +643,13 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   /** fma(p, s, s)·2⁻⁶⁴ with p = e^r − 1 and s = 2^(k+64) from the exponent bits of t. */
   private static FloatVector expFinish(FloatVector t, FloatVector r) {
-    FloatVector p = expm1Poly(r);
-    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS64).lanewise(LSHL, 23).reinterpretAsFloats();
-    return p.fma(s, s).mul(TWO_M64);
-  }
-
-  /** e^r − 1 ≈ r + r²·Q(r), degree-4 Q (see {@link ScalarActivationKernels}). */
-  private static FloatVector expm1Poly(FloatVector r) {
     FloatVector q = r.fma(Q4, Q3);
     q = q.fma(r, FloatVector.broadcast(S, Q2));
     q = q.fma(r, FloatVector.broadcast(S, Q1));
     q = q.fma(r, FloatVector.broadcast(S, Q0));
-    return r.mul(r).fma(q, r);
+    FloatVector p = r.mul(r).fma(q, r);
+    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS64).lanewise(LSHL, 23).reinterpretAsFloats();
+    return p.fma(s, s).mul(TWO_M64);
   }
 
   /** log(1 + e) for e ∈ [0, 1]: 2s + s³·R(s²), s = e/(2 + e). */
@@ -646,7 +679,8 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector a = z.abs();
     FloatVector hi = a.mul(beta);
     FloatVector lo = a.fma(FloatVector.broadcast(S, beta), hi.neg());
-    return expNeg(hi.neg(), lo.neg());
+    // at β|z| = ∞ the split is ∞ − ∞ (or −∞); e is exactly 0 there
+    return expNeg(hi.neg(), FloatVector.zero(S).blend(lo.neg(), hi.compare(LT, Float.POSITIVE_INFINITY)));
   }
 
   private static FloatVector silu(FloatVector z) {
@@ -705,17 +739,9 @@ final class PanamaActivationKernels implements ActivationKernels {
     return halfTail.neg().add(1f).blend(halfTail, c.compare(LT, 0f));
   }
 
-  /** z·σ(w), w = 2√(2/π)(c + 0.044715c³): the stable form of ½z(1 + tanh u). */
-  private static FloatVector geluTanh(FloatVector z) {
-    FloatVector lo = z.max(-CLAMP);
-    FloatVector c = lo.min(CLAMP);
-    return lo.mul(sigmoidFromExp(geluTanhExp(c), c));
-  }
-
-  /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c². */
-  private static FloatVector geluTanhDerivative(FloatVector z) {
+  /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c², e = exp(−|w|) from geluTanhExps. */
+  private static FloatVector geluTanhDerivative(FloatVector z, FloatVector e) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
-    FloatVector e = geluTanhExp(c);
     FloatVector r = reciprocalOnePlus(e);
     FloatVector sig = r.blend(e.mul(r), c.compare(LT, 0f));
     FloatVector dw = c.mul(c).fma(3 * K3, K1);
@@ -730,13 +756,15 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector c2 = c.mul(c);
     FloatVector c2Lo = c.fma(c, c2.neg());
     FloatVector t = c2.mul(K3);
-    FloatVector tLo = c2.fma(FloatVector.broadcast(S, K3), t.neg()).add(c2Lo.mul(K3)).add(c2.mul(K3_LO));
+    FloatVector k3 = FloatVector.broadcast(S, K3);
+    // fused forms keep C2's node count under its inlining cutoff (and are a little more accurate)
+    FloatVector tLo = c2Lo.fma(k3, c2.fma(FloatVector.broadcast(S, K3_LO), c2.fma(k3, t.neg())));
     FloatVector s = t.add(K1);
     FloatVector bb = s.sub(t);
     FloatVector sLo = t.sub(s.sub(bb)).add(bb.neg().add(K1)).add(tLo).add(K1_LO);
     FloatVector a = c.abs();
     FloatVector wHi = a.mul(s);
-    FloatVector wLo = a.fma(s, wHi.neg()).add(a.mul(sLo));
+    FloatVector wLo = a.fma(sLo, a.fma(s, wHi.neg()));
     return expNeg(wHi.neg(), wLo.neg());
   }
 }

@@ -210,11 +210,12 @@ public final class ScalarActivationKernels implements ActivationKernels {
     return expFinish(t, reduce(xc, t));
   }
 
-  /** e^(x + lo) for x ≤ 0 and |lo| ≤ ulp(x), lo ignored where x ≤ −110 (e^x is 0 there). */
+  /**
+   * e^(x + lo) ≈ e^x·(1 + lo) for x ≤ 0 and |lo| ≤ ulp(x) (one more rounding; where e^x is 0 a
+   * large lo, e.g. the split of a huge β|z|, changes nothing); lo must not be NaN.
+   */
   static float expNeg(float x, float lo) {
-    float xc = Math.max(x, EXP_MIN);
-    float t = Math.fma(xc, LOG2E, SHIFTER);
-    return expFinish(t, reduce(xc, t) + (x > EXP_MIN ? lo : 0f));
+    return expNeg(x) * (lo + 1f);
   }
 
   /** e^x − 1 for x ≤ 0 with relative accuracy near 0 (NaN gives NaN). */
@@ -283,12 +284,13 @@ public final class ScalarActivationKernels implements ActivationKernels {
     return e * r * r;
   }
 
-  /** exp(−β|z|) with β|z| = hi + lo split exactly (FMA); hi = ∞ (lo NaN) is handled by expNeg. */
+  /** exp(−β|z|) with β|z| = hi + lo split exactly (FMA). */
   static float expNegAbsScaled(float z, float beta) {
     float a = Math.abs(z);
     float hi = a * beta;
     float lo = Math.fma(a, beta, -hi);
-    return expNeg(-hi, -lo);
+    // at β|z| = ∞ the split is ∞ − ∞ (or −∞); e is exactly 0 there
+    return expNeg(-hi, hi < Float.POSITIVE_INFINITY ? -lo : 0f);
   }
 
   /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA). */
@@ -321,13 +323,13 @@ public final class ScalarActivationKernels implements ActivationKernels {
     float c2 = c * c;
     float c2Lo = Math.fma(c, c, -c2);
     float t = c2 * K3;
-    float tLo = Math.fma(c2, K3, -t) + c2Lo * K3 + c2 * K3_LO;
+    float tLo = Math.fma(c2Lo, K3, Math.fma(c2, K3_LO, Math.fma(c2, K3, -t)));
     float s = t + K1;
     float bb = s - t;
     float sLo = (t - (s - bb)) + (-bb + K1) + tLo + K1_LO;
     float a = Math.abs(c);
     float wHi = a * s;
-    float wLo = Math.fma(a, s, -wHi) + a * sLo;
+    float wLo = Math.fma(a, sLo, Math.fma(a, s, -wHi));
     return expNeg(-wHi, -wLo);
   }
 
