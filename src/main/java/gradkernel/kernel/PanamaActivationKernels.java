@@ -47,7 +47,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and in the same order (the class comment there describes the approximations), so the two
  * implementations agree bit for bit and each gives the same bits at every JIT tier. Where float
  * would lose accuracy the formulas compensate: exponents such as z²/2, β|z| and the tanh-GELU
- * argument are carried as exact hi + lo pairs (FMA) into the range reduction.
+ * argument are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo).
  */
 final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

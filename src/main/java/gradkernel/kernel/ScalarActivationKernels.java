@@ -25,7 +25,7 @@ package gradkernel.kernel;
  * The stable forms are the double ones: σ(z) = 1/(1+e) or e/(1+e) with e = exp(−|z|),
  * σ' = e/(1+e)², tanh' = 4e/(1+e)² with e = exp(−2|z|), softplus = max(z,0) + log1p(exp(−β|z|))/β,
  * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as z²/2 are carried as an
- * exact hi + lo pair (FMA) into the reduction.
+ * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo).
  *
  * <p><b>Static double methods</b> ({@link #value(Fn, double, double, double)},
  * {@link #derivative(Fn, double, double, double)}, {@link #sigmoid}, {@link #erfc}, ...) evaluate in
