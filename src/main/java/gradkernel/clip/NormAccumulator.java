@@ -161,6 +161,7 @@ public final class NormAccumulator {
    * Deterministic for a fixed merge order; agrees with sequential accumulation within the bound.
    */
   public NormAccumulator merge(NormAccumulator other) {
+    java.util.Objects.requireNonNull(other, "other");
     if (other.p != p) {
       throw new IllegalArgumentException("cannot merge p = " + other.p + " into p = " + p);
     }
