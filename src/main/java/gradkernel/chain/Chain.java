@@ -158,8 +158,11 @@ public final class Chain {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
-    Checks.range("x", x, xOff,
-        Checks.size("x: batch " + batch + " × inputSize " + dims[0], batch, dims[0]));
+    long need = (long) batch * dims[0];
+    if (need > Integer.MAX_VALUE) { // message built only on failure: forward allocates nothing
+      Checks.size("x: batch " + batch + " × inputSize " + dims[0], batch, dims[0]);
+    }
+    Checks.range("x", x, xOff, (int) need);
     tape.ensure(batch, tapePer, workPerExample(tape.keepsInputGradients()));
     forwardCore(batch, x, xOff, tape.data, 0);
     tape.batch = batch;

@@ -64,7 +64,7 @@ public final class Blas {
     Objects.requireNonNull(y, "y");
     Checks.sameLength("gemv: x vs A " + a.shape() + " columns", a.cols(), x.length());
     Checks.sameLength("gemv: y vs A " + a.shape() + " rows", a.rows(), y.length());
-    yDisjoint("gemv", a, x, y);
+    yDisjoint("gemv: y", a, x, y);
     K.gemv(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
@@ -78,7 +78,7 @@ public final class Blas {
     Objects.requireNonNull(y, "y");
     Checks.sameLength("gemvT: x vs A " + a.shape() + " rows", a.rows(), x.length());
     Checks.sameLength("gemvT: y vs A " + a.shape() + " columns", a.cols(), y.length());
-    yDisjoint("gemvT", a, x, y);
+    yDisjoint("gemvT: y", a, x, y);
     K.gemvT(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
@@ -136,22 +136,22 @@ public final class Blas {
     Objects.requireNonNull(b, nameB);
   }
 
-  private static void yDisjoint(String op, Matrix a, Vec x, Vec y) {
-    Checks.noOverlap(op + ": y", y.data(), y.offset(), 1, y.length(), Math.max(1, y.length()),
-        "A " + a.shape(), a.data(), a.offset(), a.rows(), a.cols(), a.ld());
-    Checks.noOverlap(op + ": y", y.data(), y.offset(), y.length(), "x", x.data(), x.offset(),
+  private static void yDisjoint(String nameY, Matrix a, Vec x, Vec y) {
+    Checks.noOverlap(nameY, y.data(), y.offset(), 1, y.length(), Math.max(1, y.length()),
+        "A", a.data(), a.offset(), a.rows(), a.cols(), a.ld());
+    Checks.noOverlap(nameY, y.data(), y.offset(), y.length(), "x", x.data(), x.offset(),
         x.length());
   }
 
-  /** Throws if matrix m (written) shares an element with vector v. */
+  /** Throws if matrix m (written) shares an element with vector v; names are constants. */
   private static void disjoint(String nameM, Matrix m, String nameV, Vec v) {
-    Checks.noOverlap(nameM + " " + m.shape(), m.data(), m.offset(), m.rows(), m.cols(), m.ld(),
-        nameV, v.data(), v.offset(), 1, v.length(), Math.max(1, v.length()));
+    Checks.noOverlap(nameM, m.data(), m.offset(), m.rows(), m.cols(), m.ld(), nameV, v.data(),
+        v.offset(), 1, v.length(), Math.max(1, v.length()));
   }
 
-  /** Throws if matrix c (written) shares an element with matrix m. */
+  /** Throws if matrix c (written) shares an element with matrix m; names are constants. */
   private static void disjoint(String nameC, Matrix c, String nameM, Matrix m) {
-    Checks.noOverlap(nameC + " " + c.shape(), c.data(), c.offset(), c.rows(), c.cols(), c.ld(),
-        nameM + " " + m.shape(), m.data(), m.offset(), m.rows(), m.cols(), m.ld());
+    Checks.noOverlap(nameC, c.data(), c.offset(), c.rows(), c.cols(), c.ld(), nameM, m.data(),
+        m.offset(), m.rows(), m.cols(), m.ld());
   }
 }

@@ -166,15 +166,16 @@ public final class Checks {
   /**
    * Throws unless no non-empty array occurs twice in {@code arrays} (whole arrays, so sharing an
    * element means being the same array); names both positions, e.g. "grads[0] and grads[3]".
-   * Elements must be non-null. Pairwise for up to 256 arrays (no allocation); above that it sorts
-   * identity hashes in an 8·n-byte scratch, O(n log n).
+   * Null elements are ignored (the caller reports them). Pairwise for up to 256 arrays (no
+   * allocation); above that it sorts identity hashes in an 8·n-byte scratch, O(n log n).
    */
   public static void distinct(String name, float[][] arrays) {
-    int n = arrays.length;
+    int n = Objects.requireNonNull(arrays, name).length;
     if (n <= PAIRWISE_MAX) {
       for (int i = 1; i < n; i++) {
         for (int j = 0; j < i; j++) {
-          if (arrays[i] == arrays[j] && arrays[i].length > 0) {
+          if (arrays[i] == arrays[j] && arrays[i] != null
+              && arrays[i].length > 0) {
             throw duplicate(name, arrays, j, i);
           }
         }
@@ -192,7 +193,8 @@ public final class Checks {
         int i = (int) keys[hi];
         for (int k = lo; k < hi; k++) {
           int j = (int) keys[k];
-          if (arrays[i] == arrays[j] && arrays[i].length > 0) {
+          if (arrays[i] == arrays[j] && arrays[i] != null
+              && arrays[i].length > 0) {
             throw duplicate(name, arrays, Math.min(i, j), Math.max(i, j));
           }
         }
