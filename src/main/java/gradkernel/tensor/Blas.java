@@ -6,7 +6,10 @@ import java.util.Objects;
 /**
  * Checked BLAS-style operations on {@link Vec} and {@link Matrix} views, dispatched to
  * {@link Kernels#active()}. Shapes are validated once at entry, before any element is written;
- * the kernels then run unchecked. Nothing here allocates.
+ * the kernels then run unchecked. An output sharing any element with an input it still reads is
+ * rejected the same way ({@link Checks#noOverlap}: exact for strided views, so disjoint column
+ * blocks of one array are fine); only axpy defines exact in-place use. Null arguments throw
+ * NullPointerException naming the argument. Nothing here allocates.
  */
 public final class Blas {
   private static final Kernels K = Kernels.active();
