@@ -181,17 +181,6 @@ class LanczosTest {
     assertThrows(IllegalArgumentException.class, () -> new Lanczos(3, 3, 0, 1));
   }
 
-  /** c·W, each element rounded to float once (c need not be a power of two). */
-  private static Matrix scaled(Matrix w, double c) {
-    Matrix s = Matrix.zeros(w.rows(), w.cols());
-    for (int i = 0; i < w.rows(); i++) {
-      for (int j = 0; j < w.cols(); j++) {
-        s.set(i, j, (float) (w.get(i, j) * c));
-      }
-    }
-    return s;
-  }
-
   /**
    * The stopping rule is relative (residual ≤ tol·σ): scaling W by c scales σ by c and leaves the
    * number of pairs unchanged, for σ far below and far above 1. An absolute rule (residual ≤ tol)
@@ -202,12 +191,12 @@ class LanczosTest {
   void stoppingRuleIsScaleInvariant(double c) {
     Matrix w = gaussian(256, 256, 7);
     SpectralNormEstimate base = new Lanczos(256, 256, 60, 1).estimate(w, 1e-4, 60);
-    SpectralNormEstimate e = new Lanczos(256, 256, 60, 1).estimate(scaled(w, c), 1e-4, 60);
+    SpectralNormEstimate e = new Lanczos(256, 256, 60, 1).estimate(Scaled.scaled(w, c), 1e-4, 60);
     assertTrue(base.converged(), base.toString());
     assertTrue(e.converged(), e.toString());
     assertEquals(base.iterations(), e.iterations(), e + " vs unscaled " + base);
     assertEquals(c * base.sigma(), e.sigma(), 1e-6 * c * base.sigma(), e + " vs " + base);
-    assertEquals(c * base.sigma(), Lanczos.sigmaMax(scaled(w, c), 1e-4),
+    assertEquals(c * base.sigma(), Lanczos.sigmaMax(Scaled.scaled(w, c), 1e-4),
         1e-4 * c * base.sigma());
   }
 }

@@ -83,17 +83,6 @@ class PowerIterationTest {
     assertThrows(IllegalArgumentException.class, () -> new PowerIteration(0, 3, 1));
   }
 
-  /** c·W, each element rounded to float once (c need not be a power of two). */
-  private static Matrix scaled(Matrix w, double c) {
-    Matrix s = Matrix.zeros(w.rows(), w.cols());
-    for (int i = 0; i < w.rows(); i++) {
-      for (int j = 0; j < w.cols(); j++) {
-        s.set(i, j, (float) (w.get(i, j) * c));
-      }
-    }
-    return s;
-  }
-
   /**
    * The stopping rule is relative (residual ≤ tol·σ): scaling W by c scales σ by c and leaves the
    * number of pairs unchanged, for σ far below and far above 1. An absolute rule (residual ≤ tol)
@@ -104,7 +93,7 @@ class PowerIterationTest {
   void stoppingRuleIsScaleInvariant(double c) {
     Matrix w = spiked(256);
     SpectralNormEstimate base = new PowerIteration(256, 256, 1).estimate(w, 1e-5, 400);
-    SpectralNormEstimate e = new PowerIteration(256, 256, 1).estimate(scaled(w, c), 1e-5, 400);
+    SpectralNormEstimate e = new PowerIteration(256, 256, 1).estimate(Scaled.scaled(w, c), 1e-5, 400);
     assertTrue(base.converged(), base.toString());
     assertTrue(e.converged(), e.toString());
     assertEquals(base.iterations(), e.iterations(), e + " vs unscaled " + base);
