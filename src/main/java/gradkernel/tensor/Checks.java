@@ -82,12 +82,18 @@ public final class Checks {
    */
   public static void noOverlap(String nameA, float[] a, int aOff, int aRows, int aCols, int aLd,
       String nameB, float[] b, int bOff, int bRows, int bCols, int bLd) {
-    if (a != b || !overlaps(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd)) {
-      return;
+    if (a == b && overlaps(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd)) {
+      throw overlapError(nameA, aOff, aRows, aCols, aLd, nameB, bOff, bRows, bCols, bLd,
+          a.length);
     }
-    throw new IllegalArgumentException(nameA + " " + region(aOff, aRows, aCols, aLd) + " and "
+  }
+
+  // Kept out of the checks so they stay small enough to inline on hot paths.
+  private static IllegalArgumentException overlapError(String nameA, int aOff, int aRows,
+      int aCols, int aLd, String nameB, int bOff, int bRows, int bCols, int bLd, int length) {
+    return new IllegalArgumentException(nameA + " " + region(aOff, aRows, aCols, aLd) + " and "
         + nameB + " " + region(bOff, bRows, bCols, bLd) + " overlap in the same array of length "
-        + a.length + ": pass disjoint storage (the result would read its own writes)");
+        + length + ": pass disjoint storage (the result would read its own writes)");
   }
 
   /**
@@ -109,11 +115,15 @@ public final class Checks {
     }
     long aEnd = aOff + (long) (aRows - 1) * aLd + aCols;
     long bEnd = bOff + (long) (bRows - 1) * bLd + bCols;
-    if (aEnd <= bOff || bEnd <= aOff) {
-      return false; // disjoint spans: the common case, O(1)
-    }
+    return aEnd > bOff && bEnd > aOff // disjoint spans: the common case, O(1)
+        && stridedOverlap(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd);
+  }
+
+  /** The exact test for regions whose spans overlap (non-empty). */
+  private static boolean stridedOverlap(int aOff, int aRows, int aCols, int aLd, int bOff,
+      int bRows, int bCols, int bLd) {
     if (aRows > bRows) { // walk the region with fewer rows
-      return overlaps(bOff, bRows, bCols, bLd, aOff, aRows, aCols, aLd);
+      return stridedOverlap(bOff, bRows, bCols, bLd, aOff, aRows, aCols, aLd);
     }
     for (int i = 0; i < aRows; i++) {
       long s = aOff + (long) i * aLd;
