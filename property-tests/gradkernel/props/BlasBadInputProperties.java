@@ -105,6 +105,72 @@ class BlasBadInputProperties {
     assertThrows(IllegalArgumentException.class, () -> new Vec(new float[len], off, n));
   }
 
+  /**
+   * gemm with A, B and C placed at arbitrary offsets and leading dimensions in ONE array: it
+   * throws exactly when C shares an element with A or B (checked by brute force), writing
+   * nothing; otherwise C equals the product computed on private copies.
+   */
+  @Property(tries = 300)
+  void gemmInOneArrayThrowsExactlyWhenCOverlapsAnInput(@ForAll("small") int m,
+      @ForAll("small") int n, @ForAll("small") int k, @ForAll("offset") int ao,
+      @ForAll("offset") int bo, @ForAll("offset") int co, @ForAll("pad") int ap,
+      @ForAll("pad") int bp, @ForAll("pad") int cp) {
+    int lda = k + ap;
+    int ldb = n + bp;
+    int ldc = n + cp;
+    float[] buf = new float[200];
+    for (int i = 0; i < buf.length; i++) {
+      buf[i] = (i % 7) - 3;
+    }
+    Matrix a = new Matrix(buf, ao, m, k, lda);
+    Matrix b = new Matrix(buf, bo, k, n, ldb);
+    Matrix c = new Matrix(buf, co, m, n, ldc);
+    boolean[] read = new boolean[buf.length];
+    mark(read, ao, m, k, lda);
+    mark(read, bo, k, n, ldb);
+    boolean overlap = false;
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        overlap |= read[co + i * ldc + j];
+      }
+    }
+    float[] before = buf.clone();
+    if (overlap) {
+      assertThrows(IllegalArgumentException.class,
+          () -> Blas.gemm(Transpose.NO, Transpose.NO, 1f, a, b, 1f, c));
+      assertArrayEquals(before, buf, "written before the throw");
+    } else {
+      Matrix want = c.copy();
+      Blas.gemm(Transpose.NO, Transpose.NO, 1f, a.copy(), b.copy(), 1f, want);
+      Blas.gemm(Transpose.NO, Transpose.NO, 1f, a, b, 1f, c);
+      assertArrayEquals(want.data(), c.copy().data());
+    }
+    Statistics.label("overlap").collect(overlap);
+  }
+
+  private static void mark(boolean[] read, int off, int rows, int cols, int ld) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        read[off + i * ld + j] = true;
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> small() {
+    return Arbitraries.integers().between(1, 5);
+  }
+
+  @Provide
+  Arbitrary<Integer> offset() {
+    return Arbitraries.integers().between(0, 60);
+  }
+
+  @Provide
+  Arbitrary<Integer> pad() {
+    return Arbitraries.integers().between(0, 5);
+  }
+
   static float[] filled(int n, float v) {
     float[] a = new float[n];
     java.util.Arrays.fill(a, v);

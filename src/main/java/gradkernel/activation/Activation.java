@@ -7,8 +7,9 @@ import gradkernel.tensor.Checks;
  * {@code v_l = W_{l+1}ᵀ v_{l+1} ⊙ g'(z_l)}.
  *
  * <p>Array methods take (array, offset) pairs and a length; they validate ranges at entry and then
- * run unchecked loops. {@code out} may be the same range as an input (in place), but must not
- * partially overlap it. Bad ranges throw before any element of {@code out} is written.
+ * run unchecked loops. {@code out} may be exactly the same range as an input (same array, same
+ * offset: in place), but a partial overlap with any input throws IllegalArgumentException naming
+ * both ranges. Bad ranges and overlaps throw before any element of {@code out} is written.
  *
  * <p>The scalar methods evaluate in double and round once (the reference); the array methods run
  * the active kernels (Vector API when available, else the scalar twin: the same bits either way,

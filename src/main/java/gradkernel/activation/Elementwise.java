@@ -62,12 +62,14 @@ final class Elementwise implements Activation {
   @Override public void forward(float[] z, int zOff, float[] out, int outOff, int n) {
     Checks.range("z", z, zOff, n);
     Checks.range("out", out, outOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "z", z, zOff, n);
     kernels.forward(fn, p, q, z, zOff, out, outOff, n);
   }
 
   @Override public void derivative(float[] z, int zOff, float[] out, int outOff, int n) {
     Checks.range("z", z, zOff, n);
     Checks.range("out", out, outOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "z", z, zOff, n);
     kernels.derivative(fn, p, q, z, zOff, out, outOff, n);
   }
 
@@ -76,6 +78,8 @@ final class Elementwise implements Activation {
     Checks.range("upstream", upstream, uOff, n);
     Checks.range("z", z, zOff, n);
     Checks.range("out", out, outOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "upstream", upstream, uOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "z", z, zOff, n);
     kernels.backward(fn, p, q, upstream, uOff, z, zOff, out, outOff, n);
   }
 
@@ -92,6 +96,7 @@ final class Elementwise implements Activation {
     requireFromOutput();
     Checks.range("y", y, yOff, n);
     Checks.range("out", out, outOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "y", y, yOff, n);
     kernels.derivativeFromOutput(fn, y, yOff, out, outOff, n);
   }
 
@@ -101,6 +106,8 @@ final class Elementwise implements Activation {
     Checks.range("upstream", upstream, uOff, n);
     Checks.range("y", y, yOff, n);
     Checks.range("out", out, outOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "upstream", upstream, uOff, n);
+    Checks.sameOrDisjoint("out", out, outOff, "y", y, yOff, n);
     kernels.backwardFromOutput(fn, upstream, uOff, y, yOff, out, outOff, n);
   }
 

@@ -27,6 +27,8 @@ public final class Chain {
   /** Layers [0, seqEnd) are sequence layers whose length T is chosen per call (0: none). */
   private final int seqEnd;
   private final int seqCap;
+  private final int workPlain;
+  private final int workKeep;
 
   private Chain(Layer[] layers) {
     if (layers.length == 0) {
@@ -47,22 +49,26 @@ public final class Chain {
             + layers[l - 1].describe() + ") outputs width " + layers[l - 1].outputSize());
       }
       dims[l] = layers[l].inputSize();
+      checkSizes(l, layers[l]);
     }
     dims[n] = layers[n - 1].outputSize();
     int acts = 0;
     int max = 0;
     for (int l = 0; l <= n; l++) {
       actOff[l] = acts;
-      acts = Math.addExact(acts, dims[l]);
+      acts = Checks.sum("activations per example through layer " + l, acts, dims[l]);
       max = Math.max(max, dims[l]);
     }
     int scr = acts;
     int work = 0;
     for (int l = 0; l < n; l++) {
       scrOff[l] = scr;
-      scr = Math.addExact(scr, layers[l].scratchPerExample());
-      paramOff[l + 1] = Math.addExact(paramOff[l], layers[l].parameterCount());
-      slotStart[l + 1] = slotStart[l] + layers[l].profileSlots();
+      scr = Checks.sum("tape floats per example through layer " + l, scr,
+          layers[l].scratchPerExample());
+      paramOff[l + 1] = Checks.sum("parameters through layer " + l, paramOff[l],
+          layers[l].parameterCount());
+      slotStart[l + 1] = Checks.sum("profile slots through layer " + l, slotStart[l],
+          layers[l].profileSlots());
       work = Math.max(work, layers[l].workPerExample());
     }
     tapePer = scr;
@@ -80,6 +86,21 @@ public final class Chain {
     }
     seqEnd = end;
     seqCap = end > 0 ? ((SequenceLayer) layers[0]).capacity() : 0;
+    int pingPong = Checks.size("work per example: 2 × widest layer", 2, max);
+    workPlain = Checks.sum("work per example", work, pingPong);
+    workKeep = Checks.sum("work per example keeping input gradients", work,
+        Math.max(acts, pingPong));
+  }
+
+  /** A layer whose size arithmetic wrapped reports a negative size: name it instead. */
+  private static void checkSizes(int l, Layer layer) {
+    if (layer.inputSize() < 0 || layer.outputSize() < 0 || layer.parameterCount() < 0
+        || layer.profileSlots() < 0 || layer.scratchPerExample() < 0
+        || layer.workPerExample() < 0) {
+      throw new IllegalArgumentException("layer " + l + " (" + layer.describe() + "): a size "
+          + "overflows int (input " + layer.inputSize() + ", output " + layer.outputSize()
+          + ", parameters " + layer.parameterCount() + ")");
+    }
   }
 
   /** A chain of the given layers in application order; throws naming the first shape mismatch. */
@@ -209,7 +230,11 @@ public final class Chain {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
-    Checks.range("x", x, xOff, Math.multiplyExact(batch, dims[0]));
+    long need = (long) batch * dims[0];
+    if (need > Integer.MAX_VALUE) { // message built only on failure: forward allocates nothing
+      Checks.size("x: batch " + batch + " × inputSize " + dims[0], batch, dims[0]);
+    }
+    Checks.range("x", x, xOff, (int) need);
     return record(tape, x, xOff, batch, seqCap);
   }
 
@@ -380,7 +405,10 @@ public final class Chain {
    * [batch, outputSize] at upOff (not modified). Writes every layer's weight and bias gradients,
    * summed over the batch, into grads (overwriting; null to skip them), and fills profile
    * (null to skip). Returns a view of ∂loss/∂input [batch, inputSize] inside the tape. All
-   * arguments are validated before anything is written.
+   * arguments are validated before anything is written: grads must not overlap upstream or lie
+   * in the tape's buffers, and upstream must not lie in the tape's work buffer (a view returned
+   * by an earlier backward: copy it first), else IllegalArgumentException. upstream may be a view
+   * of the recorded forward (it is only read).
    */
   public Matrix backward(Tape tape, float[] upstream, int upOff, Gradients grads,
       GradientProfile profile) {
@@ -402,6 +430,13 @@ public final class Chain {
     if (profile != null && profile.chain() != this) {
       throw new IllegalArgumentException("profile: belongs to another chain (" + profile.chain()
           + "), not " + this);
+    }
+    notInWork(tape, "upstream", upstream, upOff, (int) need);
+    if (grads != null) {
+      int pc = parameterCount();
+      Checks.noOverlap("grads", grads.data(), grads.offset(), pc, "upstream", upstream, upOff,
+          (int) need);
+      notInTape(tape, "grads", grads.data(), grads.offset(), pc);
     }
     boolean keep = tape.keepsInputGradients();
     float[] w = tape.work;
@@ -472,7 +507,10 @@ public final class Chain {
 
   /**
    * Forward-mode JVP at the single example recorded in the tape: dOut = J·direction, direction of
-   * length inputSize, dOut of length outputSize. Validated before anything is written.
+   * length inputSize, dOut of length outputSize. Validated before anything is written. dOut must
+   * not overlap direction or lie in the tape's buffers, and direction must not lie in the tape's
+   * work buffer (e.g. a view returned by backward or inputGradient: copy it first), else
+   * IllegalArgumentException; direction may be a view of the recorded forward (only read).
    */
   public void jvp(Tape tape, float[] direction, int dOff, float[] dOut, int outOff) {
     checkRecorded(tape);
@@ -482,6 +520,11 @@ public final class Chain {
     }
     checkLayout("direction", direction, dOff, 0, tape.steps);
     checkLayout("dOut", dOut, outOff, layers.length, tape.steps);
+    int inW = widthAt(0, tape.steps);
+    int outW = widthAt(layers.length, tape.steps);
+    Checks.noOverlap("dOut", dOut, outOff, outW, "direction", direction, dOff, inW);
+    notInTape(tape, "dOut", dOut, outOff, outW);
+    notInWork(tape, "direction", direction, dOff, inW);
     jvpCore(tape.steps, tape.data, 0, direction, dOff, dOut, outOff, tape.work, 0);
     tape.backwardDone = false;
   }
@@ -524,9 +567,7 @@ public final class Chain {
   }
 
   int workPerExample(boolean keep) {
-    int grads = keep ? Math.max(actOff[layers.length] + dims[layers.length], 2 * maxDim)
-        : 2 * maxDim;
-    return layerWork + grads;
+    return keep ? workKeep : workPlain;
   }
 
   int outputOffset(int b, int base) {
@@ -614,6 +655,20 @@ public final class Chain {
       cur = dst;
       curOff = dstOff;
     }
+  }
+
+  /** Throws if a caller's (written) region lies in the tape's record or work buffer. */
+  private static void notInTape(Tape tape, String name, float[] a, int off, int len) {
+    Checks.noOverlap(name, a, off, len, "the tape's record (a view returned by forward)",
+        tape.data, 0, tape.data.length);
+    notInWork(tape, name, a, off, len);
+  }
+
+  /** Throws if a caller's region lies in the tape's work buffer, which backward/jvp overwrite. */
+  private static void notInWork(Tape tape, String name, float[] a, int off, int len) {
+    Checks.noOverlap(name, a, off, len,
+        "the tape's work buffer (a view returned by backward or inputGradient; copy it first)",
+        tape.work, 0, tape.work.length);
   }
 
   private void checkTape(Tape tape) {

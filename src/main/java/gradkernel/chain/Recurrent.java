@@ -1,6 +1,7 @@
 package gradkernel.chain;
 
 import gradkernel.activation.Activation;
+import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.List;
@@ -19,8 +20,16 @@ public final class Recurrent extends Layer {
   private final Vec bias;
   private final Activation g;
   private final int steps;
+  private final int inputSize;
+  private final int parameterCount;
+  private final int scratch;
+  private final int work;
 
-  /** W [n, n], U [n, m] (m may be 0), bias [n], activation g, T ≥ 1 steps. */
+  /**
+   * W [n, n], U [n, m] (m may be 0), bias [n], activation g, T ≥ 1 steps. Throws
+   * IllegalArgumentException naming steps and the shapes when a size (input width n + T·m,
+   * parameters n·(n + m + 1), tape floats 2·T·n per example) exceeds int.
+   */
   public Recurrent(Matrix w, Matrix u, Vec bias, Activation g, int steps) {
     this.w = Objects.requireNonNull(w, "w");
     this.u = Objects.requireNonNull(u, "u");
@@ -38,6 +47,13 @@ public final class Recurrent extends Layer {
       throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     }
     this.steps = steps;
+    int n = w.rows();
+    int m = u.cols();
+    String what = "steps " + steps + " with w " + w.shape() + ", u " + u.shape() + ": ";
+    inputSize = Checks.sum(what + "input width n + T·m", n, Checks.size(what + "T·m", steps, m));
+    parameterCount = Checks.size(what + "parameters n·(n + m + 1)", n, (long) n + m + 1);
+    scratch = Checks.size(what + "tape floats 2·T·n per example", 2L * steps, n);
+    work = Checks.size(what + "work floats 3·n per example", 3, n);
   }
 
   /** Hidden width n. */
@@ -75,11 +91,11 @@ public final class Recurrent extends Layer {
     return steps;
   }
 
-  @Override public int inputSize() { return w.rows() + steps * u.cols(); }
+  @Override public int inputSize() { return inputSize; }
 
   @Override public int outputSize() { return w.rows(); }
 
-  @Override public int parameterCount() { return w.rows() * (w.rows() + u.cols() + 1); }
+  @Override public int parameterCount() { return parameterCount; }
 
   @Override public int profileSlots() { return steps; }
 
@@ -112,10 +128,10 @@ public final class Recurrent extends Layer {
   }
 
   /** z_t and h_t for t = 1 … T, each [batch, n]. */
-  @Override int scratchPerExample() { return 2 * steps * w.rows(); }
+  @Override int scratchPerExample() { return scratch; }
 
   /** δ_t plus two ping-pong hidden gradients, so the upstream is never overwritten. */
-  @Override int workPerExample() { return 3 * w.rows(); }
+  @Override int workPerExample() { return work; }
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {

@@ -1,10 +1,15 @@
 package gradkernel.clip;
 
 import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
 import java.util.Objects;
 
-/** Unit-wise adaptive gradient clipping (AGC) of one [out, in] row-major layer. */
+/**
+ * Unit-wise adaptive gradient clipping (AGC) of one [out, in] row-major layer. A finiteness pass
+ * reads both matrices first, so nothing (not even the row-norm output) is written before a throw;
+ * grad must not share storage with weight.
+ */
 final class Adaptive {
   private Adaptive() {}
 
@@ -24,14 +29,18 @@ final class Adaptive {
       throw new IllegalArgumentException("gradRowNormsOut: length " + gradRowNorms.length
           + " < " + rows + " rows of grad " + g.shape());
     }
-    // Pass 1 reads only, so a non-finite value anywhere throws with every buffer untouched.
+    Checks.noOverlap("grad", g.data(), g.offset(), rows, cols, g.ld(), "weight", w.data(),
+        w.offset(), rows, cols, w.ld());
+    // Pass 1 reads only, so a non-finite value anywhere throws with every buffer (gradRowNorms
+    // included) untouched.
     for (int i = 0; i < rows; i++) {
-      gradRowNorms[i] = Math.sqrt(rowSumOfSquares("gradient", g, i));
-      rowSumOfSquares("weight", w, i);
+      requireFiniteRow("gradient", g, i);
+      requireFiniteRow("weight", w, i);
     }
     Kernels k = Kernels.active();
     int clipped = 0;
     for (int i = 0; i < rows; i++) {
+      gradRowNorms[i] = Math.sqrt(k.sumOfSquares(cols, g.data(), g.offset() + i * g.ld()));
       if (gradRowNorms[i] <= clipping * eps) {
         continue; // within the limit whatever ‖w_i‖ is: skip reading the weight row again
       }
@@ -46,16 +55,13 @@ final class Adaptive {
     return clipped;
   }
 
-  /** Σ of squares of row i; throws NonFiniteException (tensor = row, element = column). */
-  private static double rowSumOfSquares(String what, Matrix m, int i) {
-    Kernels k = Kernels.active();
+  /** Throws NonFiniteException (tensor = row, element = column) if row i holds NaN or ±∞. */
+  private static void requireFiniteRow(String what, Matrix m, int i) {
     int off = m.offset() + i * m.ld();
-    double s = k.sumOfSquares(m.cols(), m.data(), off);
-    if (!Double.isFinite(s)) {
-      int j = k.indexOfNonFinite(m.cols(), m.data(), off);
+    int j = Kernels.active().indexOfNonFinite(m.cols(), m.data(), off);
+    if (j >= 0) {
       throw new NonFiniteException(what + " " + m.shape() + " (tensor index = row)", i, j,
           m.data()[off + j]);
     }
-    return s;
   }
 }

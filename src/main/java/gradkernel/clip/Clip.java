@@ -1,5 +1,6 @@
 package gradkernel.clip;
 
+import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.Objects;
@@ -19,6 +20,13 @@ import java.util.concurrent.ForkJoinPool;
  * Below the limit nothing is written. maxNorm/limit must be finite and ≥ 0 (0 zeroes the
  * gradients); all arguments are validated before any buffer is written. Non-finite gradients
  * follow a {@link NonFinite} policy, {@link NonFinite#THROW} by default.
+ *
+ * <p><b>Aliasing.</b> Methods that scale (byGlobalNorm*, scaleToNorm*, byTensorNorms) treat each
+ * array as one tensor to scale once, so the same non-empty array passed twice is rejected with an
+ * IllegalArgumentException naming both positions, before anything is read or written. Methods
+ * that only read ({@link #globalNorm}), clamp ({@link #byValue}) or zero non-finite elements
+ * (policy ZERO) accept it: the norm is that of the concatenation (the array counted twice) and
+ * clamping or zeroing twice is the same as once.
  */
 public final class Clip {
   private Clip() {}
@@ -65,6 +73,7 @@ public final class Clip {
   public static double byGlobalNorm(double maxNorm, double p, NonFinite policy,
       float[]... grads) {
     checkLimit("maxNorm", maxNorm);
+    checkScalable(grads);
     double norm = globalNorm(p, policy, grads);
     if (Double.isFinite(norm) && norm > maxNorm) {
       double c = Scaling.coefficient(norm, maxNorm);
@@ -93,7 +102,7 @@ public final class Clip {
    */
   public static double scaleToNorm(double norm, double maxNorm, float[]... grads) {
     double c = clipCoefficient(norm, maxNorm);
-    checkTensors(grads);
+    checkScalable(grads);
     if (c < 1) {
       for (float[] g : grads) {
         Scaling.apply(c, g, 0, g.length);
@@ -104,7 +113,7 @@ public final class Clip {
 
   /** Clips one tensor to L2 norm ≤ maxNorm; returns its pre-clip norm; throws on NaN/±∞. */
   public static double byNorm(double maxNorm, float[] grad) {
-    return byNorm(maxNorm, NonFinite.THROW, grad, 0, NormAccumulator.checkedLength(grad, 0));
+    return byNorm(maxNorm, NonFinite.THROW, grad, 0, Objects.requireNonNull(grad, "grad").length);
   }
 
   /**
@@ -128,29 +137,35 @@ public final class Clip {
 
   /**
    * Clips every tensor separately to L2 norm ≤ maxNorm. {@code normsOut} (length ≥ grads.length)
-   * receives each pre-clip norm. Every norm is computed before anything is written, so THROW
-   * leaves all buffers untouched and SKIP changes nothing if any tensor is non-finite. Returns the
-   * number of tensors scaled.
+   * receives each pre-clip norm. Under THROW a read-only pass checks every tensor first, so a
+   * throw leaves every buffer, normsOut included, untouched (this costs one extra read of the
+   * gradients); SKIP changes no tensor if any is non-finite (normsOut still receives the norms,
+   * non-finite ones included). Returns the number of tensors scaled.
    */
   public static int byTensorNorms(double maxNorm, NonFinite policy, double[] normsOut,
       float[]... grads) {
     checkLimit("maxNorm", maxNorm);
     Objects.requireNonNull(policy, "policy");
-    checkTensors(grads);
+    checkScalable(grads);
     Objects.requireNonNull(normsOut, "normsOut");
     if (normsOut.length < grads.length) {
       throw new IllegalArgumentException("normsOut: length " + normsOut.length + " < "
           + grads.length + " tensors");
     }
+    if (policy == NonFinite.THROW) {
+      gradkernel.kernel.Kernels k = gradkernel.kernel.Kernels.active();
+      for (int t = 0; t < grads.length; t++) {
+        int j = k.indexOfNonFinite(grads[t].length, grads[t], 0);
+        if (j >= 0) {
+          throw new NonFiniteException("gradient", t, j, grads[t][j]);
+        }
+      }
+    }
     NormAccumulator acc = NormAccumulator.l2();
     boolean finite = true;
     for (int t = 0; t < grads.length; t++) {
       acc.reset().add(grads[t]);
-      if (!acc.isFinite()) {
-        if (policy == NonFinite.THROW) {
-          throw new NonFiniteException("gradient", t, acc.nonFiniteElement(),
-              acc.nonFiniteValue());
-        }
+      if (!acc.isFinite()) { // THROW was handled by the pre-pass
         if (policy == NonFinite.ZERO) {
           Scaling.zeroNonFinite(grads[t], 0, grads[t].length);
           acc.reset().add(grads[t]);
@@ -269,6 +284,7 @@ public final class Clip {
   public static double byGlobalNormParallel(ForkJoinPool pool, double maxNorm, double p,
       NonFinite policy, float[]... grads) {
     checkLimit("maxNorm", maxNorm);
+    checkScalable(grads);
     double norm = globalNormParallel(pool, p, policy, grads);
     if (Double.isFinite(norm) && norm > maxNorm) {
       ParallelNorm.of(grads).scale(pool, Scaling.coefficient(norm, maxNorm));
@@ -281,6 +297,7 @@ public final class Clip {
       float[]... grads) {
     Objects.requireNonNull(pool, "pool");
     double c = clipCoefficient(norm, maxNorm);
+    checkScalable(grads);
     ParallelNorm chunks = ParallelNorm.of(grads);
     if (c < 1) {
       chunks.scale(pool, c);
@@ -312,11 +329,13 @@ public final class Clip {
     }
   }
 
-  private static void checkTensors(float[][] grads) {
+  /** Non-null tensors, none passed twice (each is scaled once). */
+  private static void checkScalable(float[][] grads) {
     Objects.requireNonNull(grads, "grads");
     for (int t = 0; t < grads.length; t++) {
       NormAccumulator.checkedLength(grads[t], t);
     }
+    Checks.distinct("grads", grads);
   }
 
 }

@@ -159,6 +159,7 @@ public final class NormAccumulator {
    * p = 2 the merge is exact: the norm does not depend on the merge order or tree.
    */
   public NormAccumulator merge(NormAccumulator other) {
+    java.util.Objects.requireNonNull(other, "other");
     if (other.p != p) {
       throw new IllegalArgumentException("cannot merge p = " + other.p + " into p = " + p);
     }

@@ -14,6 +14,10 @@ import java.util.Objects;
  * else the scalar reference kernels ({@code -Dgradkernel.kernels=scalar} forces them);
  * {@link #implementation()} says which. Rounding bounds below are those of both; they never
  * depend on thread count. u = 2⁻²⁴, γ_n = n·u/(1 − n·u).
+ *
+ * <p>Aliasing: an output sharing any element with an input it still reads is rejected the same
+ * way ({@link Checks#noOverlap}: exact for strided views, so disjoint column blocks of one array
+ * are fine); axpy and mul define exact in-place use and reject partial overlap.
  */
 public final class Blas {
   private static final Kernels K = Kernels.active();
@@ -37,6 +41,7 @@ public final class Blas {
   /** y += alpha·x (one rounding per element); x and y of equal length. */
   public static void axpy(float alpha, Vec x, Vec y) {
     sameLength("axpy", x, "y", y);
+    Checks.sameOrDisjoint("axpy: y", y.data(), y.offset(), "x", x.data(), x.offset(), x.length());
     K.axpy(x.length(), alpha, x.data(), x.offset(), y.data(), y.offset());
   }
 
@@ -52,6 +57,10 @@ public final class Blas {
   public static void mul(Vec x, Vec y, Vec out) {
     sameLength("mul", x, "y", y);
     sameLength("mul", x, "out", out);
+    Checks.sameOrDisjoint("mul: out", out.data(), out.offset(), "x", x.data(), x.offset(),
+        x.length());
+    Checks.sameOrDisjoint("mul: out", out.data(), out.offset(), "y", y.data(), y.offset(),
+        y.length());
     K.mul(x.length(), x.data(), x.offset(), y.data(), y.offset(), out.data(), out.offset());
   }
 
@@ -98,6 +107,7 @@ public final class Blas {
     nonNull(a, x, y);
     Checks.sameLength("gemv: x vs A " + a.shape() + " columns", a.cols(), x.length());
     Checks.sameLength("gemv: y vs A " + a.shape() + " rows", a.rows(), y.length());
+    yDisjoint("gemv: y", a, x, y);
     K.gemv(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
@@ -110,6 +120,7 @@ public final class Blas {
     nonNull(a, x, y);
     Checks.sameLength("gemvT: x vs A " + a.shape() + " rows", a.rows(), x.length());
     Checks.sameLength("gemvT: y vs A " + a.shape() + " columns", a.cols(), y.length());
+    yDisjoint("gemvT: y", a, x, y);
     K.gemvT(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
@@ -119,6 +130,8 @@ public final class Blas {
     nonNull(a, x, y);
     Checks.sameLength("ger: x vs A " + a.shape() + " rows", a.rows(), x.length());
     Checks.sameLength("ger: y vs A " + a.shape() + " columns", a.cols(), y.length());
+    disjoint("ger: A", a, "x", x);
+    disjoint("ger: A", a, "y", y);
     K.ger(a.rows(), a.cols(), alpha, x.data(), x.offset(), y.data(), y.offset(), a.data(),
         a.offset(), a.ld());
   }
@@ -183,7 +196,29 @@ public final class Blas {
           + (ta ? "ᵀ" : "") + "), op(B) " + kb + "x" + n + " (B " + b.shape()
           + (tb ? "ᵀ" : "") + "), C " + c.shape() + ": need op(A) m×k, op(B) k×n, C m×n");
     }
+    disjoint("gemm: C", c, "A", a);
+    disjoint("gemm: C", c, "B", b);
     K.gemmParallel(threads, ta, tb, m, n, k, alpha, a.data(), a.offset(), a.ld(),
         b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
+  }
+
+
+  private static void yDisjoint(String nameY, Matrix a, Vec x, Vec y) {
+    Checks.noOverlap(nameY, y.data(), y.offset(), 1, y.length(), Math.max(1, y.length()),
+        "A", a.data(), a.offset(), a.rows(), a.cols(), a.ld());
+    Checks.noOverlap(nameY, y.data(), y.offset(), y.length(), "x", x.data(), x.offset(),
+        x.length());
+  }
+
+  /** Throws if matrix m (written) shares an element with vector v; names are constants. */
+  private static void disjoint(String nameM, Matrix m, String nameV, Vec v) {
+    Checks.noOverlap(nameM, m.data(), m.offset(), m.rows(), m.cols(), m.ld(), nameV, v.data(),
+        v.offset(), 1, v.length(), Math.max(1, v.length()));
+  }
+
+  /** Throws if matrix c (written) shares an element with matrix m; names are constants. */
+  private static void disjoint(String nameC, Matrix c, String nameM, Matrix m) {
+    Checks.noOverlap(nameC, c.data(), c.offset(), c.rows(), c.cols(), c.ld(), nameM, m.data(),
+        m.offset(), m.rows(), m.cols(), m.ld());
   }
 }

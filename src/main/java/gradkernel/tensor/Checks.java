@@ -62,4 +62,159 @@ public final class Checks {
     }
     return v;
   }
+
+  /**
+   * Throws unless the contiguous regions {@code a[aOff, aOff + aLen)} and
+   * {@code b[bOff, bOff + bLen)} share no element (different arrays never do; empty regions
+   * never do). Names both arguments and their ranges. The ranges must already be valid.
+   */
+  public static void noOverlap(String nameA, float[] a, int aOff, int aLen, String nameB,
+      float[] b, int bOff, int bLen) {
+    noOverlap(nameA, a, aOff, 1, aLen, aLen, nameB, b, bOff, 1, bLen, bLen);
+  }
+
+  /**
+   * Throws unless the row-major regions A (aRows×aCols, leading dimension aLd, at aOff) and B
+   * (likewise) share no element. Exact for strided views: two column blocks of one array that
+   * interleave but never touch the same element pass. O(1) unless both regions lie in the same
+   * array with overlapping spans, then O(min(aRows, bRows)). A 1×n region is a vector of length
+   * n. The regions must already be valid ({@link #matrix}); names both arguments and shapes.
+   */
+  public static void noOverlap(String nameA, float[] a, int aOff, int aRows, int aCols, int aLd,
+      String nameB, float[] b, int bOff, int bRows, int bCols, int bLd) {
+    if (a == b && overlaps(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd)) {
+      throw overlapError(nameA, aOff, aRows, aCols, aLd, nameB, bOff, bRows, bCols, bLd,
+          a.length);
+    }
+  }
+
+  // Kept out of the checks so they stay small enough to inline on hot paths.
+  private static IllegalArgumentException overlapError(String nameA, int aOff, int aRows,
+      int aCols, int aLd, String nameB, int bOff, int bRows, int bCols, int bLd, int length) {
+    return new IllegalArgumentException(nameA + " " + region(aOff, aRows, aCols, aLd) + " and "
+        + nameB + " " + region(bOff, bRows, bCols, bLd) + " overlap in the same array of length "
+        + length + ": pass disjoint storage (the result would read its own writes)");
+  }
+
+  /**
+   * Throws if the contiguous regions out and in overlap without being the same range: exact
+   * in-place use ({@code out == in, outOff == inOff}) is allowed, a partial overlap is not.
+   */
+  public static void sameOrDisjoint(String nameOut, float[] out, int outOff, String nameIn,
+      float[] in, int inOff, int len) {
+    if (out != in || outOff != inOff) {
+      noOverlap(nameOut, out, outOff, len, nameIn, in, inOff, len);
+    }
+  }
+
+  /** True when the two strided regions of one array share an element. */
+  private static boolean overlaps(int aOff, int aRows, int aCols, int aLd, int bOff, int bRows,
+      int bCols, int bLd) {
+    if (aRows == 0 || aCols == 0 || bRows == 0 || bCols == 0) {
+      return false;
+    }
+    long aEnd = aOff + (long) (aRows - 1) * aLd + aCols;
+    long bEnd = bOff + (long) (bRows - 1) * bLd + bCols;
+    return aEnd > bOff && bEnd > aOff // disjoint spans: the common case, O(1)
+        && stridedOverlap(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd);
+  }
+
+  /** The exact test for regions whose spans overlap (non-empty). */
+  private static boolean stridedOverlap(int aOff, int aRows, int aCols, int aLd, int bOff,
+      int bRows, int bCols, int bLd) {
+    if (aRows > bRows) { // walk the region with fewer rows
+      return stridedOverlap(bOff, bRows, bCols, bLd, aOff, aRows, aCols, aLd);
+    }
+    for (int i = 0; i < aRows; i++) {
+      long s = aOff + (long) i * aLd;
+      if (rowHits(s, s + aCols, bOff, bRows, bCols, bLd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when [s, e) meets some row [off + r·ld, off + r·ld + cols) of B, 0 ≤ r < rows. */
+  private static boolean rowHits(long s, long e, long off, int rows, int cols, int ld) {
+    // rows r with off + r·ld < e and off + r·ld + cols > s: r in (lo, hi) below.
+    long first = Math.max(0, Math.floorDiv(s - cols - off, (long) ld) + 1);
+    long last = Math.min(rows - 1L, Math.floorDiv(e - 1 - off, (long) ld));
+    return first <= last;
+  }
+
+  private static String region(int off, int rows, int cols, int ld) {
+    return rows == 1 ? "[" + off + ", " + ((long) off + cols) + ")"
+        : rows + "x" + cols + " (ld " + ld + ") at offset " + off;
+  }
+
+  /**
+   * a·b as an int, or an IllegalArgumentException naming {@code what} (the size being computed
+   * and the factors' meaning) instead of an overflow; a, b ≥ 0.
+   */
+  public static int size(String what, long a, long b) {
+    long r = a * b;
+    if (a < 0 || b < 0 || (a != 0 && r / a != b) || r > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + ": " + a + " × " + b
+          + " elements exceed the largest Java array (2³¹ − 1)");
+    }
+    return (int) r;
+  }
+
+  /** a + b as an int, or an IllegalArgumentException naming {@code what}; a, b ≥ 0. */
+  public static int sum(String what, long a, long b) {
+    long r = a + b;
+    if (a < 0 || b < 0 || r > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + ": " + a + " + " + b
+          + " elements exceed the largest Java array (2³¹ − 1)");
+    }
+    return (int) r;
+  }
+
+  /** Above this many arrays {@link #distinct} sorts identity hashes instead of comparing pairs. */
+  private static final int PAIRWISE_MAX = 256;
+
+  /**
+   * Throws unless no non-empty array occurs twice in {@code arrays} (whole arrays, so sharing an
+   * element means being the same array); names both positions, e.g. "grads[0] and grads[3]".
+   * Null elements are ignored (the caller reports them). Pairwise for up to 256 arrays (no
+   * allocation); above that it sorts identity hashes in an 8·n-byte scratch, O(n log n).
+   */
+  public static void distinct(String name, float[][] arrays) {
+    int n = Objects.requireNonNull(arrays, name).length;
+    if (n <= PAIRWISE_MAX) {
+      for (int i = 1; i < n; i++) {
+        for (int j = 0; j < i; j++) {
+          if (arrays[i] == arrays[j] && arrays[i] != null
+              && arrays[i].length > 0) {
+            throw duplicate(name, arrays, j, i);
+          }
+        }
+      }
+      return;
+    }
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = (long) System.identityHashCode(arrays[i]) << 32 | i;
+    }
+    java.util.Arrays.sort(keys);
+    for (int lo = 0, hi; lo < n; lo = hi) { // runs of equal hashes: compare within the run
+      int h = (int) (keys[lo] >> 32);
+      for (hi = lo + 1; hi < n && (int) (keys[hi] >> 32) == h; hi++) {
+        int i = (int) keys[hi];
+        for (int k = lo; k < hi; k++) {
+          int j = (int) keys[k];
+          if (arrays[i] == arrays[j] && arrays[i] != null
+              && arrays[i].length > 0) {
+            throw duplicate(name, arrays, Math.min(i, j), Math.max(i, j));
+          }
+        }
+      }
+    }
+  }
+
+  private static IllegalArgumentException duplicate(String name, float[][] arrays, int j, int i) {
+    return new IllegalArgumentException(name + "[" + j + "] and " + name + "[" + i
+        + "] are the same array (length " + arrays[i].length + "): each tensor must be passed"
+        + " once, or it would be scaled twice");
+  }
 }

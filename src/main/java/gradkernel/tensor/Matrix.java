@@ -30,7 +30,8 @@ public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
   public static Matrix zeros(int rows, int cols) {
     Checks.nonNegative("rows", rows);
     Checks.nonNegative("cols", cols);
-    return of(new float[Math.multiplyExact(rows, cols)], rows, cols);
+    return of(new float[Checks.size("zeros(rows, cols) " + rows + "x" + cols, rows, cols)], rows,
+        cols);
   }
 
   /** Element (i, j), bounds-checked. */
@@ -46,14 +47,16 @@ public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
   /** Row i as a vector view. */
   public Vec row(int i) {
     java.util.Objects.checkIndex(i, rows);
-    return new Vec(data, offset + i * ld, cols);
+    return new Vec(data, cols == 0 ? offset : offset + i * ld, cols);
   }
 
   /** The sub-matrix of r×c elements starting at (i, j), sharing storage. */
   public Matrix view(int i, int j, int r, int c) {
     java.util.Objects.checkFromIndexSize(i, r, rows);
     java.util.Objects.checkFromIndexSize(j, c, cols);
-    return new Matrix(data, offset + i * ld + j, r, c, ld);
+    // An empty view may start past the array (or past int range): it then keeps the offset.
+    int at = r == 0 || c == 0 ? offset : offset + i * ld + j;
+    return new Matrix(data, at, r, c, ld);
   }
 
   /** "rows x cols", for messages. */
@@ -61,10 +64,10 @@ public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
     return rows + "x" + cols;
   }
 
-  /** A dense copy (ld = cols). */
+  /** A dense copy (ld = cols); any shape, including rows×0 and 0×cols. */
   public Matrix copy() {
     Matrix m = zeros(rows, cols);
-    for (int i = 0; i < rows; i++) {
+    for (int i = 0; cols > 0 && i < rows; i++) {
       System.arraycopy(data, offset + i * ld, m.data, i * cols, cols);
     }
     return m;

@@ -19,6 +19,7 @@ public record Vec(float[] data, int offset, int length) {
 
   /** A view of the whole array. */
   public static Vec of(float[] data) {
+    java.util.Objects.requireNonNull(data, "data");
     return new Vec(data, 0, data.length);
   }
 

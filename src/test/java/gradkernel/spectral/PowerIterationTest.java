@@ -82,4 +82,21 @@ class PowerIterationTest {
     assertThrows(IllegalArgumentException.class, () -> p.estimate(Matrix.zeros(3, 3), 0, 10));
     assertThrows(IllegalArgumentException.class, () -> new PowerIteration(0, 3, 1));
   }
+
+  /**
+   * The stopping rule is relative (residual ≤ tol·σ): scaling W by c scales σ by c and leaves the
+   * number of pairs unchanged, for σ far below and far above 1. An absolute rule (residual ≤ tol)
+   * would stop at once for c = 1e-20 and never for c = 1e20.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {1e-20, 1e20, 0x1p-66, 0x1p66})
+  void stoppingRuleIsScaleInvariant(double c) {
+    Matrix w = spiked(256);
+    SpectralNormEstimate base = new PowerIteration(256, 256, 1).estimate(w, 1e-5, 400);
+    SpectralNormEstimate e = new PowerIteration(256, 256, 1).estimate(Scaled.scaled(w, c), 1e-5, 400);
+    assertTrue(base.converged(), base.toString());
+    assertTrue(e.converged(), e.toString());
+    assertEquals(base.iterations(), e.iterations(), e + " vs unscaled " + base);
+    assertEquals(c * base.sigma(), e.sigma(), 1e-6 * c * base.sigma(), e + " vs " + base);
+  }
 }
