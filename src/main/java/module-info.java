@@ -15,4 +15,5 @@ module gradkernel {
   exports gradkernel.spectral;
   exports gradkernel.init;
   exports gradkernel.clip;
+  exports gradkernel.train;
 }

@@ -88,7 +88,8 @@ final class ProgressLine implements Trainer.Listener {
   String format(Trainer.StepReport r) {
     int done = r.step() + 1;
     double rate = done / Math.max(1e-9, r.seconds());
-    double left = (r.total() - done) / rate;
+    // the first steps include JIT compilation: no estimate until 10 steps and 1 s have passed
+    double left = done >= 10 && r.seconds() >= 1 ? (r.total() - done) / rate : Double.NaN;
     return String.format(Locale.ROOT,
         "%sstep %d/%d  loss %s  held-out %s  |g| %s  clipped %.0f%%  events %d  %.1f steps/s  %s left",
         prefix, done, r.total(), num(r.loss()), num(r.testLoss()), num(r.gradNorm()),
@@ -104,8 +105,15 @@ final class ProgressLine implements Trainer.Listener {
       return v > 0 ? "inf" : "-inf";
     }
     double a = Math.abs(v);
-    return a != 0 && (a < 1e-3 || a >= 1e5) ? String.format(Locale.ROOT, "%.3e", v)
-        : String.format(Locale.ROOT, "%.4g", v);
+    if (a != 0 && (a < 1e-3 || a >= 1e5)) {
+      return String.format(Locale.ROOT, "%.3e", v);
+    }
+    String s = String.format(Locale.ROOT, "%.4g", v);
+    if (s.indexOf('.') >= 0) {
+      s = s.replaceAll("0+$", "");
+      s = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+    return s;
   }
 
   /** "42 s", "3 min 05 s". */
