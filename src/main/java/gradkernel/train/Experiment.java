@@ -40,8 +40,8 @@ public final class Experiment {
 
       usage: gradkernel experiment pascanu [--quick] [options]
 
-        --quick              T 20, 50, 100; 3 seeds; 600 steps (a few minutes)
-                             (default grid: T 50, 100, 200; 5 seeds; 1500 steps)
+        --quick              T 20, 50, 100; 3 seeds; 2000 steps (a few minutes)
+                             (default grid: T 50, 100, 200; 5 seeds; 3000 steps)
         --task NAME          adding (default) | multiplication | temporal-order | copy
         --T LIST             comma-separated sequence lengths, e.g. 50,100,200
         --seeds N            seeds per cell (seeds 1..N)
@@ -51,6 +51,8 @@ public final class Experiment {
         --optimizer O        sgd | momentum | rmsprop | adam | adamw (default adam)
         --lr X               learning rate (default that of the optimizer, as for train)
         --clip-norm X        threshold of the clipped cells (default 1)
+        --init NAME          recurrent weights of every cell: orthogonal (default) | default |
+                             xavier | he | lecun (as for train)
         --threads N          runs in parallel (default: the number of cores, at most 2)
         --format F           table (default) | json
         --plot FILE.svg      success rate against T, one line per cell
@@ -216,11 +218,11 @@ public final class Experiment {
     TrainConfig b = o.base();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "pascanu experiment: %s task, solved = %s, %d steps, "
-        + "batch %d, hidden %d, %s lr %s, clip %s for the clipped cells, seeds 1..%d%n",
+        + "batch %d, hidden %d, %s lr %s, clip %s for the clipped cells, %s init, seeds 1..%d%n",
         b.task(), Task.of(b.task(), o.lengths()[0], b.classes(), 1).classification()
             ? "held-out accuracy >= 99 %" : "held-out MSE < 0.01", b.iterations(), b.batch(),
         b.hidden(), b.optimizer(), ProgressLine.num(b.lr()), ProgressLine.num(b.clipNorm()),
-        o.seeds()));
+        b.init(), o.seeds()));
     sb.append("success rate (solved runs / seeds), median held-out loss in brackets; "
         + "! = some run skipped non-finite steps\n\n");
     sb.append(String.format(Locale.ROOT, "%-16s", "cell"));
@@ -272,6 +274,7 @@ public final class Experiment {
     m.put("optimizer", b.optimizer());
     m.put("lr", b.lr());
     m.put("clipNorm", b.clipNorm());
+    m.put("init", b.init());
     int[][] s = successes(o, runs);
     Map<String, Object> rates = new LinkedHashMap<>();
     for (int v = 0; v < VARIANTS.size(); v++) {
@@ -355,12 +358,13 @@ public final class Experiment {
     String task = "adding";
     int[] lengths = quick ? new int[] {20, 50, 100} : new int[] {50, 100, 200};
     int seeds = quick ? 3 : 5;
-    int steps = quick ? 600 : 1500;
+    int steps = quick ? 2000 : 3000;
     int hidden = 32;
     int batch = 32;
     String optimizer = "adam";
     double lr = Double.NaN;
     double clip = 1;
+    String init = "orthogonal";
     int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     boolean json = false;
     String plot = null;
@@ -400,6 +404,7 @@ public final class Experiment {
           case "--optimizer" -> optimizer = TrainCli.choice(a, value, TrainConfig.OPTIMIZERS);
           case "--lr" -> lr = Double.parseDouble(value.trim());
           case "--clip-norm" -> clip = Double.parseDouble(value.trim());
+          case "--init" -> init = TrainCli.choice(a, value, TrainConfig.INITS);
           case "--threads" -> threads = TrainCli.intIn(a, value, 1, 1024);
           case "--format" -> json = switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "table" -> false;
@@ -429,7 +434,7 @@ public final class Experiment {
         Task.of(task, t, 4, 1);
       }
       TrainConfig base = new TrainConfig(task, 4, "lstm", hidden, lengths[0], batch, steps,
-          optimizer, lr, clip, "default", 1, 1, 1, 256, 0);
+          optimizer, lr, clip, init, 1, 1, 1, 256, 0);
       return new Options(base, lengths, seeds, threads, quick, json, plot, quiet);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
