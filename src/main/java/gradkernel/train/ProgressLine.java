@@ -30,8 +30,15 @@ final class ProgressLine implements Trainer.Listener {
     this.prefix = prefix;
   }
 
-  /** Whether stderr is probably a terminal (a console that is one). */
+  /**
+   * Whether stderr is a terminal: the launcher's {@code -Dgradkernel.stderrTty=true|false}
+   * ({@code [ -t 2 ]}) when set, else whether the JVM has a console that is a terminal.
+   */
   static boolean terminal() {
+    String p = System.getProperty("gradkernel.stderrTty");
+    if (p != null) {
+      return Boolean.parseBoolean(p);
+    }
     java.io.Console c = System.console();
     return c != null && c.isTerminal();
   }
