@@ -369,65 +369,34 @@ public final class Experiment {
     boolean json = false;
     String plot = null;
     boolean quiet = false;
-    for (int i = 1; i < args.size(); i++) {
-      String a = args.get(i);
-      String value = null;
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        value = a.substring(eq + 1);
-        a = a.substring(0, eq);
-      }
-      if (a.equals("--quick") || a.equals("--quiet") || a.equals("-q")) {
-        if (value != null) {
-          throw usage(a + " takes no value");
+    Args in = new Args(args, 1, USAGE);
+    while (in.advance()) {
+      String a = in.name();
+      switch (a) {
+        case "--quick" -> in.flag();
+        case "--quiet", "-q" -> {
+          in.flag();
+          quiet = true;
         }
-        quiet |= !a.equals("--quick");
-        continue;
-      }
-      if (!a.startsWith("-")) {
-        throw usage("unexpected argument '" + a + "'");
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw usage(a + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      try {
-        switch (a) {
-          case "--task" -> task = TrainCli.choice(a, value, Task.NAMES);
-          case "--T", "--t" -> lengths = lengths(value);
-          case "--seeds" -> seeds = TrainCli.intIn(a, value, 1, 1000);
-          case "--steps" -> steps = TrainCli.intIn(a, value, 1, 100_000_000);
-          case "--hidden" -> hidden = TrainCli.intIn(a, value, 1, 4096);
-          case "--batch" -> batch = TrainCli.intIn(a, value, 1, 65_536);
-          case "--optimizer" -> optimizer = TrainCli.choice(a, value, TrainConfig.OPTIMIZERS);
-          case "--lr" -> lr = Double.parseDouble(value.trim());
-          case "--clip-norm" -> clip = Double.parseDouble(value.trim());
-          case "--init" -> init = TrainCli.choice(a, value, TrainConfig.INITS);
-          case "--threads" -> threads = TrainCli.intIn(a, value, 1, 1024);
-          case "--format" -> json = switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "table" -> false;
-            case "json" -> true;
-            default -> throw usage("--format: expected table or json, got '" + value + "'");
-          };
-          case "--plot" -> {
-            if (value.isBlank()) {
-              throw usage("--plot needs a file name");
-            }
-            plot = value;
-          }
-          default -> throw usage("unknown option '" + a + "'");
-        }
-      } catch (NumberFormatException e) {
-        throw usage(a + " expects a number, got '" + value + "'");
+        case "--task" -> task = in.choice(Task.NAMES);
+        case "--T", "--t" -> lengths = lengths(in);
+        case "--seeds" -> seeds = in.intIn(1, 1000);
+        case "--steps" -> steps = in.intIn(1, 100_000_000);
+        case "--hidden" -> hidden = in.intIn(1, 4096);
+        case "--batch" -> batch = in.intIn(1, 65_536);
+        case "--optimizer" -> optimizer = in.choice(TrainConfig.OPTIMIZERS);
+        case "--lr" -> lr = in.positive(false);
+        case "--clip-norm" -> clip = in.positive(true);
+        case "--init" -> init = in.choice(TrainConfig.INITS);
+        case "--threads" -> threads = in.intIn(1, 1024);
+        case "--format" -> json = in.json();
+        case "--plot" -> plot = in.file();
+        default -> throw in.error(in.isOption() ? "unknown option '" + a + "'"
+            : "unexpected argument '" + a + "'");
       }
     }
     if (Double.isNaN(lr)) {
       lr = TrainConfig.defaultLr(optimizer);
-    }
-    if (!(clip >= 0) || Double.isInfinite(clip)) {
-      throw usage("--clip-norm must be a finite number >= 0, got " + clip);
     }
     try {
       for (int t : lengths) {
@@ -441,11 +410,12 @@ public final class Experiment {
     }
   }
 
-  private static int[] lengths(String v) throws UsageException {
+  private static int[] lengths(Args in) throws UsageException {
+    String v = in.value();
     String[] parts = v.split(",");
     int[] t = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      t[i] = TrainCli.intIn("--T", parts[i], 2, 100_000);
+      t[i] = in.intIn("--T", parts[i], 2, 100_000);
       if (i > 0 && t[i] <= t[i - 1]) {
         throw usage("--T: lengths must increase, got '" + v + "'");
       }

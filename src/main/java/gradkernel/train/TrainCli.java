@@ -256,95 +256,52 @@ public final class TrainCli {
     String log = null;
     String plot = null;
     boolean quiet = false;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      String value = null;
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        value = a.substring(eq + 1);
-        a = a.substring(0, eq);
-      }
-      if (a.equals("--help") || a.equals("-h")) {
-        return null;
-      }
-      if (a.equals("--quiet") || a.equals("-q")) {
-        if (value != null) {
-          throw usage(a + " takes no value");
-        }
-        quiet = true;
-        continue;
-      }
-      if (!a.startsWith("-")) {
-        if (task != null) {
-          throw usage("unexpected argument '" + a + "' (the task is already " + task + ")");
-        }
-        task = a.toLowerCase(Locale.ROOT);
-        if (!Task.NAMES.contains(task)) {
-          throw usage("unknown task '" + a + "'; valid: " + String.join(", ", Task.NAMES));
-        }
-        continue;
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw usage(a + " needs a value");
-        }
-        value = args.get(++i);
-      }
+    Args in = new Args(args, 0, USAGE);
+    while (in.advance()) {
+      String a = in.name();
       switch (a) {
-        case "--cell" -> cell = choice(a, value, TrainConfig.CELLS);
-        case "--hidden" -> hidden = intIn(a, value, 1, 4096);
-        case "--T", "--t" -> t = intIn(a, value, 2, 100_000);
-        case "--batch" -> batch = intIn(a, value, 1, 65_536);
-        case "--steps" -> steps = intIn(a, value, 1, 100_000_000);
+        case "--help", "-h" -> {
+          return null;
+        }
+        case "--quiet", "-q" -> {
+          in.flag();
+          quiet = true;
+        }
+        case "--cell" -> cell = in.choice(TrainConfig.CELLS);
+        case "--hidden" -> hidden = in.intIn(1, 4096);
+        case "--T", "--t" -> t = in.intIn(2, 100_000);
+        case "--batch" -> batch = in.intIn(1, 65_536);
+        case "--steps" -> steps = in.intIn(1, 100_000_000);
         case "--classes" -> {
-          classes = intIn(a, value, 4, 8);
+          classes = in.intIn(4, 8);
           if (classes != 4 && classes != 8) {
-            throw usage("--classes expects 4 or 8, got '" + value + "'");
+            throw in.error("--classes expects 4 or 8, got " + classes);
           }
         }
-        case "--optimizer" -> optimizer = choice(a, value, TrainConfig.OPTIMIZERS);
-        case "--lr" -> {
-          lr = number(a, value);
-          if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw usage("--lr must be a finite number > 0, got '" + value + "'");
+        case "--optimizer" -> optimizer = in.choice(TrainConfig.OPTIMIZERS);
+        case "--lr" -> lr = in.positive(false);
+        case "--clip-norm" -> clip = in.numberOrNone();
+        case "--init" -> init = in.choice(TrainConfig.INITS);
+        case "--gain" -> gain = in.positive(false);
+        case "--seed" -> seed = in.longValue();
+        case "--threads" -> threads = in.intIn(1, 1024);
+        case "--test-size" -> testSize = in.intIn(1, 1_000_000);
+        case "--eval-every" -> evalEvery = in.intIn(1, 100_000_000);
+        case "--format" -> json = in.json();
+        case "--log" -> log = in.file();
+        case "--plot" -> plot = in.file();
+        default -> {
+          if (in.isOption()) {
+            throw in.error("unknown option '" + a + "'");
+          }
+          if (task != null) {
+            throw in.error("unexpected argument '" + a + "' (the task is already " + task + ")");
+          }
+          task = a.toLowerCase(Locale.ROOT);
+          if (!Task.NAMES.contains(task)) {
+            throw in.error("unknown task '" + a + "'; valid: " + String.join(", ", Task.NAMES));
           }
         }
-        case "--clip-norm" -> {
-          if (value.trim().equalsIgnoreCase("none")) {
-            clip = Double.POSITIVE_INFINITY;
-          } else {
-            clip = number(a, value);
-            if (!(clip >= 0) || Double.isInfinite(clip)) {
-              throw usage("--clip-norm must be a finite number >= 0 or none, got '" + value
-                  + "'");
-            }
-          }
-        }
-        case "--init" -> init = choice(a, value, TrainConfig.INITS);
-        case "--gain" -> {
-          gain = number(a, value);
-          if (!(gain > 0) || Double.isInfinite(gain)) {
-            throw usage("--gain must be a finite number > 0, got '" + value + "'");
-          }
-        }
-        case "--seed" -> {
-          try {
-            seed = Long.parseLong(value.trim());
-          } catch (NumberFormatException e) {
-            throw usage("--seed expects an integer, got '" + value + "'");
-          }
-        }
-        case "--threads" -> threads = intIn(a, value, 1, 1024);
-        case "--test-size" -> testSize = intIn(a, value, 1, 1_000_000);
-        case "--eval-every" -> evalEvery = intIn(a, value, 1, 100_000_000);
-        case "--format" -> json = switch (value.trim().toLowerCase(Locale.ROOT)) {
-          case "table" -> false;
-          case "json" -> true;
-          default -> throw usage("--format: expected table or json, got '" + value + "'");
-        };
-        case "--log" -> log = file(a, value);
-        case "--plot" -> plot = file(a, value);
-        default -> throw usage("unknown option '" + a + "'");
       }
     }
     if (task == null) {
@@ -360,41 +317,6 @@ public final class TrainCli {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-  }
-
-  static String choice(String opt, String v, List<String> valid) throws UsageException {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    if (!valid.contains(s)) {
-      throw usage(opt + ": expected " + String.join(" | ", valid) + ", got '" + v + "'");
-    }
-    return s;
-  }
-
-  static int intIn(String opt, String v, int min, int max) throws UsageException {
-    try {
-      int x = Integer.parseInt(v.trim());
-      if (x >= min && x <= max) {
-        return x;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the accepted range
-    }
-    throw usage(opt + " expects an integer from " + min + " to " + max + ", got '" + v + "'");
-  }
-
-  private static double number(String opt, String v) throws UsageException {
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw usage(opt + " expects a number, got '" + v + "'");
-    }
-  }
-
-  private static String file(String opt, String v) throws UsageException {
-    if (v.isBlank()) {
-      throw usage(opt + " needs a file name");
-    }
-    return v;
   }
 
   private static UsageException usage(String message) {

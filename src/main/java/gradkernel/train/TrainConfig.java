@@ -135,7 +135,8 @@ public record TrainConfig(String task, int classes, String cell, int hidden, int
 
   /** A copy with another seed. */
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr, clipNorm, init, gain, s, threads, testSize, evalEvery);
+    return new TrainConfig(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr,
+        clipNorm, init, gain, s, threads, testSize, evalEvery);
   }
 
   private static void positive(String name, int v) {
