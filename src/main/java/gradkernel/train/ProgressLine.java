@@ -98,7 +98,8 @@ final class ProgressLine implements Trainer.Listener {
     // the first steps include JIT compilation: no estimate until 10 steps and 1 s have passed
     double left = done >= 10 && r.seconds() >= 1 ? (r.total() - done) / rate : Double.NaN;
     return String.format(Locale.ROOT,
-        "%sstep %d/%d  loss %s  held-out %s  |g| %s  clipped %.0f%%  events %d  %.1f steps/s  %s left",
+        "%sstep %d/%d  loss %s  held-out %s  |g| %s  clipped %.0f%%  events %d  %.1f steps/s"
+            + "  %s left",
         prefix, done, r.total(), num(r.loss()), num(r.testLoss()), num(r.gradNorm()),
         100.0 * r.clippedSteps() / done, r.eventTotal(), rate, duration(left));
   }

@@ -87,7 +87,7 @@ final class Svg {
       return x + (v - x0) / (x1 - x0) * w;
     }
 
-    /** Pixel y of a value (clamped to the frame; non-positive values on a log axis at the bottom). */
+    /** Pixel y of a value, clamped to the frame (on a log axis, values ≤ 0 at the bottom). */
     double py(double v) {
       double u = log ? (v > 0 ? Math.log10(v) : y0) : v;
       double c = Math.max(y0, Math.min(y1, u));

@@ -135,7 +135,10 @@ public abstract sealed class Task permits Task.Marked, Task.TemporalOrder, Task.
     return next(rng);
   }
 
-  /** Training batch {@code index} (test < 0), or test examples from {@code test} on, each its own stream. */
+  /**
+   * Training batch {@code index} (when test &lt; 0), or the test examples from {@code test} on,
+   * each from its own stream.
+   */
   private void fill(long index, int test, int batch, float[] x, float[] y, int[] labels) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);

@@ -55,7 +55,8 @@ public final class TrainCli {
 
       Optimization:
         --optimizer O        sgd | momentum (SGD, μ 0.9) | rmsprop | adam | adamw (default adam)
-        --lr X               learning rate (default 1e-2 adam/adamw, 1e-3 rmsprop, 0.05 sgd/momentum)
+        --lr X               learning rate (default 1e-2 adam/adamw, 1e-3 rmsprop,
+                             0.05 sgd/momentum)
         --clip-norm X|none   clip the global gradient norm at X (default 1); none turns it off
         --seed N             seed of the weights and the data (default 1)
         --threads N          threads for the optimizer step (default 1; same result for any N)

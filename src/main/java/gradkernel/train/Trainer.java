@@ -144,6 +144,7 @@ public final class Trainer {
     }
   }
 
+  private static final MonitorEvent.Type[] TYPES = MonitorEvent.Type.values();
   private final TrainConfig cfg;
   private final Task task;
   private final int n;
@@ -247,7 +248,7 @@ public final class Trainer {
     return run(new Listener() {});
   }
 
-  /** Runs {@code config().iterations()} steps, reporting to {@code listener}; returns the result. */
+  /** Runs {@code config().iterations()} steps reporting to {@code listener}; returns the result. */
   public TrainResult run(Listener listener) {
     Objects.requireNonNull(listener, "listener");
     int b = cfg.batch();
@@ -350,7 +351,7 @@ public final class Trainer {
 
   private static long totalEvents(TrainingMonitor monitor) {
     long s = 0;
-    for (MonitorEvent.Type ty : MonitorEvent.Type.values()) {
+    for (MonitorEvent.Type ty : TYPES) {
       s += monitor.count(ty);
     }
     return s;

@@ -198,7 +198,8 @@ class TaskTest {
     float[] x3 = new float[4 * 60];
     float[] y3 = new float[4];
     a.testBatch(4, 4, x3, y3, null);
-    assertArrayEquals(Arrays.copyOfRange(x1, 4 * 60, 8 * 60), x3, "test example 4.. same in chunks");
+    assertArrayEquals(Arrays.copyOfRange(x1, 4 * 60, 8 * 60), x3,
+        "test examples 4.. are the same in chunks");
     assertArrayEquals(Arrays.copyOfRange(y1, 4, 8), y3);
   }
 

@@ -28,7 +28,8 @@ class TrainCliTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @SuppressWarnings("unchecked")
