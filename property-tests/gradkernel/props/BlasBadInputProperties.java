@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.tensor.Blas;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Transpose;
 import gradkernel.tensor.Vec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -70,11 +71,11 @@ class BlasBadInputProperties {
   @Property(tries = 200)
   void mismatchedGemmShapesNeverCorruptC(@ForAll("dims") int ar, @ForAll("dims") int ac,
       @ForAll("dims") int br, @ForAll("dims") int bc, @ForAll("dims") int cr,
-      @ForAll("dims") int cc, @ForAll boolean ta, @ForAll boolean tb) {
-    int m = ta ? ac : ar;
-    int k = ta ? ar : ac;
-    int kb = tb ? bc : br;
-    int n = tb ? br : bc;
+      @ForAll("dims") int cc, @ForAll Transpose ta, @ForAll Transpose tb) {
+    int m = ta.transposed() ? ac : ar;
+    int k = ta.transposed() ? ar : ac;
+    int kb = tb.transposed() ? bc : br;
+    int n = tb.transposed() ? br : bc;
     Assume.that(k != kb || cr != m || cc != n);
     float[] c = filled(cr * cc, 7f);
     float[] c0 = c.clone();

@@ -16,6 +16,7 @@ import gradkernel.clip.Clip;
 import gradkernel.clip.NonFinite;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.tensor.Blas;
+import gradkernel.tensor.Transpose;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.io.ByteArrayOutputStream;
@@ -161,11 +162,11 @@ public final class DeterminismProbe {
         float[] c0 = random(r, m * n, 1);
         String name = "blas/gemm/" + m + "x" + n + "x" + k + (ta ? "T" : "N") + (tb ? "T" : "N");
         float[] c = c0.clone();
-        Blas.gemm(ta, tb, 1.5f, a, b, 0.25f, Matrix.of(c, m, n));
+        Blas.gemm((ta ? Transpose.YES : Transpose.NO), (tb ? Transpose.YES : Transpose.NO), 1.5f, a, b, 0.25f, Matrix.of(c, m, n));
         put(name, c);
         for (int t : THREADS) {
           float[] cp = c0.clone();
-          Blas.gemm(t, ta, tb, 1.5f, a, b, 0.25f, Matrix.of(cp, m, n));
+          Blas.gemmParallel(t, (ta ? Transpose.YES : Transpose.NO), (tb ? Transpose.YES : Transpose.NO), 1.5f, a, b, 0.25f, Matrix.of(cp, m, n));
           put(name + "/threads=" + t, cp);
         }
       }

@@ -11,7 +11,8 @@ import gradkernel.tensor.Checks;
  * partially overlap it. Bad ranges throw before any element of {@code out} is written.
  *
  * <p>The scalar methods evaluate in double and round once (the reference); the array methods run
- * the active kernels (Vector API when available), which agree with the scalar methods to the
+ * the active kernels (Vector API when available, else the scalar twin: the same bits either way,
+ * and on every call whatever the JIT state), which agree with the scalar methods to the
  * per-function bounds in the README. NaN in gives NaN out, ±∞ give the limits, and no finite input
  * overflows or yields NaN. Kinks follow PyTorch: ReLU'(0) = 0, leaky ReLU'(0) = α, ELU'(0) = λα,
  * hard-tanh' = 0 at z ≤ min and z ≥ max.

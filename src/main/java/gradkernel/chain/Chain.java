@@ -488,7 +488,7 @@ public final class Chain {
 
   /**
    * The explicit Jacobian J_{to-1} ⋯ J_from ([width(to), width(from)]) at the single example
-   * recorded in the tape, 0 ≤ from < to ≤ L, multiplied in the order that minimizes
+   * recorded in the tape, 0 ≤ from &lt; to ≤ L, multiplied in the order that minimizes
    * multiply-adds (matrix-chain dynamic programming). Allocates; meant for small widths.
    */
   public Matrix jacobian(Tape tape, int from, int to) {

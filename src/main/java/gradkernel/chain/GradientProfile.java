@@ -13,20 +13,27 @@ import java.util.Objects;
  * is the upstream gradient v_S. For a batch, norms are Frobenius norms over the whole [batch,
  * width] block. gain(s) = ‖v_s‖/‖v_{s+1}‖, with 0/0 defined as 1 and x/0 as +∞.
  *
- * <p>Verdict rule, on the end-to-end ratio R = ‖v_0‖/‖v_S‖ (three orders of magnitude either
- * way, the range over which float32 training still keeps most significant bits of the earliest
- * layers' updates relative to the last ones): NON_FINITE if any recorded value is NaN or ±∞;
- * else STABLE if ‖v_S‖ = 0 or 1e-3 ≤ R ≤ 1e3; EXPLODING if R > 1e3; VANISHING if R < 1e-3.
+ * <p>The verdict looks at the per-slot gains (their geometric mean against depth), the
+ * end-to-end gain, the absolute sizes of the gradients and of the weight gradients, and non-finite
+ * values; the rule and its thresholds are documented in {@link VerdictRule}, whose
+ * {@link VerdictRule#DEFAULT defaults} {@link #verdict()} applies. In short: NON_FINITE on any
+ * NaN/±∞; EXPLODING when a gradient or the weight gradients exceed 1e6 in norm, when the mean gain
+ * per slot exceeds 1.25 with more than 10× end to end, or when the end-to-end gain exceeds 1e3;
+ * VANISHING for the mirror images; else STABLE.
  */
 public final class GradientProfile {
 
-  /** Verdict on the end-to-end gradient ratio; see the class comment for the rule. */
-  public enum Verdict { STABLE, EXPLODING, VANISHING, NON_FINITE }
-
-  /** R above this is EXPLODING. */
-  public static final double EXPLODING_RATIO = 1e3;
-  /** R below this is VANISHING. */
-  public static final double VANISHING_RATIO = 1e-3;
+  /** Verdict on the gradient flow; see {@link VerdictRule} for the rule. */
+  public enum Verdict {
+    /** None of the others. */
+    STABLE,
+    /** The gradient grows through the layers, or the gradients are too large. */
+    EXPLODING,
+    /** The gradient decays through the layers (or the input gradient is below a set limit). */
+    VANISHING,
+    /** A NaN or ±∞ was recorded in a gradient or in the weight gradients. */
+    NON_FINITE
+  }
 
   private static final Kernels K = Kernels.active();
 
@@ -161,19 +168,29 @@ public final class GradientProfile {
     return Math.sqrt(weightSs);
   }
 
-  /** The verdict by the rule in the class comment. */
+  /** The verdict by {@link VerdictRule#DEFAULT}. */
   public Verdict verdict() {
+    return verdict(VerdictRule.DEFAULT);
+  }
+
+  /**
+   * The verdict by {@code rule} (see {@link VerdictRule} for the rule).
+   *
+   * @throws IllegalStateException if no backward pass has filled this profile yet
+   */
+  public Verdict verdict(VerdictRule rule) {
+    Objects.requireNonNull(rule, "rule");
     if (!filled) {
       throw new IllegalStateException("profile not filled: run backward with it first");
     }
     if (firstSlot >= 0 || !Double.isFinite(weightSs)) {
       return Verdict.NON_FINITE;
     }
-    double r = totalGain();
-    if (r > EXPLODING_RATIO) {
-      return Verdict.EXPLODING;
+    double max = 0;
+    for (double n : norm) {
+      max = Math.max(max, n);
     }
-    return r < VANISHING_RATIO ? Verdict.VANISHING : Verdict.STABLE;
+    return rule.apply(totalGain(), slots(), max, weightGradientNorm(), norm[0], norm[slots()]);
   }
 
   void begin(float[] up, int off, int len) {

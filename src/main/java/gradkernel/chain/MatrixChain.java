@@ -2,6 +2,7 @@ package gradkernel.chain;
 
 import gradkernel.tensor.Blas;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Transpose;
 
 /** Matrix-chain product in the order minimizing multiply-adds (classic O(k³) dynamic program). */
 final class MatrixChain {
@@ -53,7 +54,7 @@ final class MatrixChain {
     Matrix a = product(f, split, i, split[i][j]);
     Matrix b = product(f, split, split[i][j] + 1, j);
     Matrix c = Matrix.zeros(a.rows(), b.cols());
-    Blas.gemm(false, false, 1f, a, b, 0f, c);
+    Blas.gemm(Transpose.NO, Transpose.NO, 1f, a, b, 0f, c);
     return c;
   }
 }

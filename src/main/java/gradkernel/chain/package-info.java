@@ -2,7 +2,8 @@
  * Chained Jacobian products through deep networks: layers ({@link gradkernel.chain.Dense},
  * {@link gradkernel.chain.Residual}, {@link gradkernel.chain.Recurrent} unrolled over T steps, the
  * sequence layers {@link gradkernel.chain.Rnn}, {@link gradkernel.chain.Lstm}, {@link gradkernel.chain.Gru}
- * with PyTorch's weight layout and a per-call length T), a
+ * with PyTorch's weight layout and a per-call length T), {@link gradkernel.chain.LayerNorm},
+ * {@link gradkernel.chain.BatchNorm}, {@link gradkernel.chain.Dropout}), a
  * {@link gradkernel.chain.Chain} that checks consecutive shapes, a reusable
  * {@link gradkernel.chain.Tape} recording the forward pass, backward (VJP) with weight gradients
  * into a {@link gradkernel.chain.Gradients} buffer, forward-mode JVP, explicit Jacobians in

@@ -6,9 +6,17 @@ import java.util.Objects;
 /**
  * Weight initializers for row-major [out, in] matrices with PyTorch's fan convention:
  * fan_in = cols, fan_out = rows. Every method fills the view in place from a seed and is
- * bit-reproducible (see {@code Seeded}); elements are generated in row-major order.
+ * bit-reproducible (see {@code Seeded}); elements are generated in row-major order. A gain whose
+ * weights could exceed float range (e.g. 1e39 with Xavier) is rejected with an
+ * IllegalArgumentException naming the gain and the resulting scale, before anything is written.
  */
 public final class Init {
+  /**
+   * Largest |sample| of {@link Seeded#normal}: Box–Muller radius √(−2 ln u) with u ≥ 2⁻⁵³, i.e.
+   * √(106 ln 2) ≈ 8.5717, rounded up.
+   */
+  static final double NORMAL_MAX = 8.572;
+
   private Init() {}
 
   /** Fan mode for He/Kaiming initialization. */
@@ -17,25 +25,33 @@ public final class Init {
   /** U(−a, a), a = gain·√(6/(fan_in+fan_out)); variance gain²·2/(fan_in+fan_out). */
   public static void xavierUniform(Matrix w, double gain, long seed) {
     check(w, gain);
-    uniform(w, gain * Math.sqrt(6.0 / (w.rows() + w.cols())), seed);
+    double bound = gain * Math.sqrt(6.0 / (w.rows() + w.cols()));
+    checkScale("xavierUniform", gain, "bound", bound, bound);
+    uniform(w, bound, seed);
   }
 
   /** N(0, std²), std = gain·√(2/(fan_in+fan_out)). */
   public static void xavierNormal(Matrix w, double gain, long seed) {
     check(w, gain);
-    normal(w, gain * Math.sqrt(2.0 / (w.rows() + w.cols())), seed);
+    double std = gain * Math.sqrt(2.0 / (w.rows() + w.cols()));
+    checkScale("xavierNormal", gain, "std", std, std * NORMAL_MAX);
+    normal(w, std, seed);
   }
 
   /** U(−b, b), b = gain·√(3/fan); variance gain²/fan (PyTorch kaiming_uniform_). */
   public static void heUniform(Matrix w, double gain, Mode mode, long seed) {
     check(w, gain);
-    uniform(w, gain * Math.sqrt(3.0 / fan(w, mode)), seed);
+    double bound = gain * Math.sqrt(3.0 / fan(w, mode));
+    checkScale("heUniform", gain, "bound", bound, bound);
+    uniform(w, bound, seed);
   }
 
   /** N(0, gain²/fan) (PyTorch kaiming_normal_; pass gain √2 for ReLU). */
   public static void heNormal(Matrix w, double gain, Mode mode, long seed) {
     check(w, gain);
-    normal(w, gain / Math.sqrt(fan(w, mode)), seed);
+    double std = gain / Math.sqrt(fan(w, mode));
+    checkScale("heNormal", gain, "std", std, std * NORMAL_MAX);
+    normal(w, std, seed);
   }
 
   /** LeCun uniform: U(−√(3/fan_in), √(3/fan_in)), variance 1/fan_in. */
@@ -50,7 +66,7 @@ public final class Init {
 
   /**
    * Normal N(0, std²) truncated to [a, b] (absolute bounds, like torch trunc_normal_), by
-   * rejection; requires a < b and that [a, b] has non-negligible mass (≥ 1e-6).
+   * rejection; requires a &lt; b and that [a, b] has non-negligible mass (≥ 1e-6).
    */
   public static void truncatedNormal(Matrix w, double std, double a, double b, long seed) {
     check(w, 1.0);
@@ -58,6 +74,11 @@ public final class Init {
         || !Double.isFinite(b)) {
       throw new IllegalArgumentException("truncatedNormal: need finite std > 0 and a < b, got std "
           + std + ", [" + a + ", " + b + "]");
+    }
+    double largest = Math.min(std * NORMAL_MAX, Math.max(Math.abs(a), Math.abs(b)));
+    if (largest > Float.MAX_VALUE) {
+      throw new IllegalArgumentException("truncatedNormal: std " + std + " on [" + a + ", " + b
+          + "] gives weights up to " + largest + ", beyond float range (max " + Float.MAX_VALUE + ")");
     }
     Seeded r = new Seeded(seed);
     for (int i = 0; i < w.rows(); i++) {
@@ -83,6 +104,7 @@ public final class Init {
    */
   public static void orthogonal(Matrix w, double gain, long seed) {
     check(w, gain);
+    checkScale("orthogonal", gain, "scale", gain, gain); // |Q entries| ≤ 1
     int m = Math.max(w.rows(), w.cols());
     int n = Math.min(w.rows(), w.cols());
     Seeded r = new Seeded(seed);
@@ -134,6 +156,18 @@ public final class Init {
     }
     if (!Double.isFinite(gain) || gain < 0) {
       throw new IllegalArgumentException("init: gain must be finite and >= 0, got " + gain);
+    }
+  }
+
+  /**
+   * Rejects a gain whose weights could overflow float: {@code largest} is the largest magnitude
+   * the method can produce ({@code scale} times the largest sample), and must be ≤ Float.MAX_VALUE.
+   */
+  private static void checkScale(String method, double gain, String scaleName, double scale, double largest) {
+    if (!(largest <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException("Init." + method + ": gain " + gain + " gives scale (" + scaleName
+          + ") " + scale + " and weights up to " + largest + ", beyond float range (max "
+          + Float.MAX_VALUE + ")");
     }
   }
 

@@ -1,39 +1,57 @@
 package gradkernel.kernel;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static gradkernel.kernel.ScalarActivationKernels.CLAMP_F;
+import static gradkernel.kernel.ScalarActivationKernels.ERFC_Q;
+import static gradkernel.kernel.ScalarActivationKernels.EXPM1_MIN;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS64;
+import static gradkernel.kernel.ScalarActivationKernels.EXP_MIN;
+import static gradkernel.kernel.ScalarActivationKernels.HALF_INV_SQRT2;
+import static gradkernel.kernel.ScalarActivationKernels.INV_SQRT_2PI_F;
+import static gradkernel.kernel.ScalarActivationKernels.K1;
+import static gradkernel.kernel.ScalarActivationKernels.K1_LO;
+import static gradkernel.kernel.ScalarActivationKernels.K3;
+import static gradkernel.kernel.ScalarActivationKernels.K3_LO;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_HI;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_LO;
+import static gradkernel.kernel.ScalarActivationKernels.LOG2E;
+import static gradkernel.kernel.ScalarActivationKernels.Q0;
+import static gradkernel.kernel.ScalarActivationKernels.Q1;
+import static gradkernel.kernel.ScalarActivationKernels.Q2;
+import static gradkernel.kernel.ScalarActivationKernels.Q3;
+import static gradkernel.kernel.ScalarActivationKernels.Q4;
+import static gradkernel.kernel.ScalarActivationKernels.R0;
+import static gradkernel.kernel.ScalarActivationKernels.R1;
+import static gradkernel.kernel.ScalarActivationKernels.R2;
+import static gradkernel.kernel.ScalarActivationKernels.R3;
+import static gradkernel.kernel.ScalarActivationKernels.SHIFTER;
+import static gradkernel.kernel.ScalarActivationKernels.SIGN_BIT;
+import static gradkernel.kernel.ScalarActivationKernels.TWO_M64;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, the
- * JDK's lanewise EXP/EXPM1/LOG1P/TANH, masks and blends. The tail runs the same full-vector code
+ * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, masks
+ * and blends, and our own exp/expm1/log1p/tanh built from add/mul/fma/div/min/max and exponent bit
+ * manipulation — never the JDK's lanewise transcendentals, whose results differ between the
+ * interpreter (Java fallback) and C2 (an intrinsic stub). The tail runs the same full-vector code
  * on a padded per-thread copy, so an element's result never depends on its position, length or
  * offset.
  *
- * <p>The lane formulas mirror {@link ScalarActivationKernels}' stable double forms; where float
- * would lose accuracy they compensate: exponents such as z²/2, β|z| and the tanh-GELU argument are
- * carried as exact hi + lo pairs (FMA), so exponentials keep relative accuracy down to underflow.
+ * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
+ * and in the same order (the class comment there describes the approximations), so the two
+ * implementations agree bit for bit and each gives the same bits at every JIT tier. Where float
+ * would lose accuracy the formulas compensate: exponents such as z²/2, β|z| and the tanh-GELU
+ * argument are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo).
  */
 final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final float CLAMP = (float) ScalarActivationKernels.CLAMP;
-  private static final double K1_EXACT = 2 * ScalarActivationKernels.GELU_TANH_C;
-  private static final double K3_EXACT = K1_EXACT * ScalarActivationKernels.GELU_TANH_A;
-  /** The tanh-GELU constants as float pairs hi + lo, so w = c(K1 + K3c²) carries ~40 bits. */
-  private static final float K1 = (float) K1_EXACT;
-  private static final float K1_LO = (float) (K1_EXACT - K1);
-  private static final float K3 = (float) K3_EXACT;
-  private static final float K3_LO = (float) (K3_EXACT - K3);
-  private static final float INV_SQRT_2PI = 0.3989422804014327f;
-  private static final float HALF_INV_SQRT2 = 0.35355339059327373f;
+  private static final float CLAMP = CLAMP_F;
 
   /** One family's loop over whole vectors, for n a multiple of the lane count. */
   @FunctionalInterface
@@ -245,7 +263,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.min(0f).lanewise(EXPM1).mul(p).blend(z, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
+      expm1Neg(z.min(0f)).mul(p).blend(z, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
     }
   }
 
@@ -253,7 +271,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
+      expNeg(z.min(0f)).mul(p).blend(1f, z.compare(GT, 0f)).mul(q).intoArray(out, outOff + i);
     }
   }
 
@@ -261,7 +279,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       float[] out, int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector d = z.lanewise(EXP).mul(p).blend(1f, z.compare(GT, 0f)).mul(q);
+      FloatVector d = expNeg(z.min(0f)).mul(p).blend(1f, z.compare(GT, 0f)).mul(q);
       FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
@@ -295,7 +313,7 @@ final class PanamaActivationKernels implements ActivationKernels {
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      z.lanewise(TANH).intoArray(out, outOff + i);
+      tanh(z).intoArray(out, outOff + i);
     }
   }
 
@@ -416,28 +434,61 @@ final class PanamaActivationKernels implements ActivationKernels {
     }
   }
 
+  // The tanh-GELU's exponent (a double-float w) plus our exp exceed C2's parse-node budget
+  // (NodeCountInliningCutoff) when fused with the rest of the lane formula, and vectors would be
+  // boxed. So these loops run in chunks of two passes: geluTanhExps writes e = exp(−|w|) of a
+  // chunk to a per-thread buffer (only arrays cross that call, never vectors), then the loop
+  // finishes each lane from z and e. Same operations, same bits; in place stays correct since a
+  // lane reads z[i] (and u[i]) before writing out[i].
+  private static final int CHUNK = 256;
+
+  /** e[i] = exp(−|w(c_i)|) for i in [0, m), c = z clamped to ±CLAMP; m a multiple of the lanes. */
+  private static void geluTanhExps(float[] zs, int zOff, float[] e, int m) {
+    for (int i = 0; i < m; i += S.length()) {
+      FloatVector c = FloatVector.fromArray(S, zs, zOff + i).max(-CLAMP).min(CLAMP);
+      geluTanhExp(c).intoArray(e, i);
+    }
+  }
+
   private static void forwardGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      geluTanh(z).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector lo = FloatVector.fromArray(S, zs, zOff + c0 + i).max(-CLAMP);
+        FloatVector e = FloatVector.fromArray(S, ebuf, i);
+        lo.mul(sigmoidFromExp(e, lo.min(CLAMP))).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
   private static void derivativeGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      geluTanhDerivative(z).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector z = FloatVector.fromArray(S, zs, zOff + c0 + i);
+        FloatVector e = FloatVector.fromArray(S, ebuf, i);
+        geluTanhDerivative(z, e).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
   private static void backwardGeluTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    for (int i = 0; i < n; i += S.length()) {
-      FloatVector z = FloatVector.fromArray(S, zs, zOff + i);
-      FloatVector d = geluTanhDerivative(z);
-      FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
+    float[] ebuf = Scratch.LOCAL.get().e;
+    for (int c0 = 0; c0 < n; c0 += CHUNK) {
+      int m = Math.min(CHUNK, n - c0);
+      geluTanhExps(zs, zOff + c0, ebuf, m);
+      for (int i = 0; i < m; i += S.length()) {
+        FloatVector z = FloatVector.fromArray(S, zs, zOff + c0 + i);
+        FloatVector d = geluTanhDerivative(z, FloatVector.fromArray(S, ebuf, i));
+        FloatVector.fromArray(S, u, uOff + c0 + i).mul(d).intoArray(out, outOff + c0 + i);
+      }
     }
   }
 
@@ -446,43 +497,46 @@ final class PanamaActivationKernels implements ActivationKernels {
     backwardFromOutput(f, null, 0, y, yOff, out, outOff, n);
   }
 
-  // Sigmoid (c = 0): y − y²; tanh (c = 1): 1 − y²; one rounding each, as the scalar twin. The
-  // addend y·(1 − c) + c is exactly y or 1 (a vector-valued conditional would box).
+  // Sigmoid: y − y²; tanh: 1 − y²; one rounding each (FMA), as the scalar twin. The addend is
+  // exactly y or 1, chosen by an all-true/all-false mask (a vector-valued conditional would box;
+  // an arithmetic select such as y·(1 − c) + c turns −0 into +0 and ∞ into NaN).
 
   /** u == null: derivative only. */
   @Override public void backwardFromOutput(Fn f, float[] u, int uOff, float[] y, int yOff,
       float[] out, int outOff, int n) {
-    float c = ScalarActivationKernels.fromOutputIsSigmoid(f) ? 0f : 1f;
+    boolean sigmoid = ScalarActivationKernels.fromOutputIsSigmoid(f);
     int body = S.loopBound(n);
     if (u == null) {
-      derivativeFromOutputBody(c, y, yOff, out, outOff, body);
+      derivativeFromOutputBody(sigmoid, y, yOff, out, outOff, body);
     } else {
-      backwardFromOutputBody(c, u, uOff, y, yOff, out, outOff, body);
+      backwardFromOutputBody(sigmoid, u, uOff, y, yOff, out, outOff, body);
     }
     if (body < n) {
       Scratch t = Scratch.of(y, yOff + body, u, uOff + body, n - body);
       if (u == null) {
-        derivativeFromOutputBody(c, t.z, 0, t.out, 0, S.length());
+        derivativeFromOutputBody(sigmoid, t.z, 0, t.out, 0, S.length());
       } else {
-        backwardFromOutputBody(c, t.u, 0, t.z, 0, t.out, 0, S.length());
+        backwardFromOutputBody(sigmoid, t.u, 0, t.z, 0, t.out, 0, S.length());
       }
       t.copyOut(out, outOff + body);
     }
   }
 
-  private static void derivativeFromOutputBody(float c, float[] y, int yOff, float[] out,
+  private static void derivativeFromOutputBody(boolean sigmoid, float[] y, int yOff, float[] out,
       int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, y, yOff + i);
-      v.neg().fma(v, v.fma(1f - c, c)).intoArray(out, outOff + i);
+      FloatVector addend = FloatVector.broadcast(S, 1f).blend(v, S.maskAll(sigmoid));
+      v.neg().fma(v, addend).intoArray(out, outOff + i);
     }
   }
 
-  private static void backwardFromOutputBody(float c, float[] u, int uOff, float[] y, int yOff,
-      float[] out, int outOff, int n) {
+  private static void backwardFromOutputBody(boolean sigmoid, float[] u, int uOff, float[] y,
+      int yOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, y, yOff + i);
-      FloatVector d = v.neg().fma(v, v.fma(1f - c, c));
+      FloatVector addend = FloatVector.broadcast(S, 1f).blend(v, S.maskAll(sigmoid));
+      FloatVector d = v.neg().fma(v, addend);
       FloatVector.fromArray(S, u, uOff + i).mul(d).intoArray(out, outOff + i);
     }
   }
@@ -499,6 +553,8 @@ final class PanamaActivationKernels implements ActivationKernels {
     final float[] z = new float[S.length()];
     final float[] u = new float[S.length()];
     final float[] out = new float[S.length()];
+    /** The tanh-GELU's exponentials of one chunk (see geluTanhExps). */
+    final float[] e = new float[CHUNK];
     private int len;
 
     static Scratch of(float[] z, int zOff, float[] u, int uOff, int len) {
@@ -524,14 +580,18 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   /** σ(z): 1/(1+e) for z ≥ 0, e/(1+e) for z < 0, e = exp(−|z|); never overflows. */
   private static FloatVector sigmoid(FloatVector z) {
-    FloatVector e = z.abs().neg().lanewise(EXP);
+    return sigmoidFromExp(expNeg(z.abs().neg()), z);
+  }
+
+  /** σ from e = exp(−|w|) and the sign of w: r = 1/(1+e), then r or e·r. */
+  private static FloatVector sigmoidFromExp(FloatVector e, FloatVector w) {
     FloatVector r = reciprocalOnePlus(e);
-    return r.blend(e.mul(r), z.compare(LT, 0f));
+    return r.blend(e.mul(r), w.compare(LT, 0f));
   }
 
   /** σ'(z) = e·r², e = exp(−|z|), r = 1/(1+e): relative accuracy in both tails. */
   private static FloatVector sigmoidDerivative(FloatVector z) {
-    FloatVector e = z.abs().neg().lanewise(EXP);
+    FloatVector e = expNeg(z.abs().neg());
     FloatVector r = reciprocalOnePlus(e);
     return e.mul(r).mul(r);
   }
@@ -540,15 +600,75 @@ final class PanamaActivationKernels implements ActivationKernels {
     return FloatVector.broadcast(S, 1f).div(e.add(1f));
   }
 
+  /** tanh z = ±|m|/(2 + m), m = e^{−2|z|} − 1, with z's sign bit (so tanh(−0) = −0). */
+  private static FloatVector tanh(FloatVector z) {
+    FloatVector m = expm1Neg(z.abs().mul(-2f));
+    FloatVector t = m.abs().div(m.add(2f));
+    return t.reinterpretAsInts().or(z.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+  }
+
+  /** e^x for x ≤ 0 (see {@link ScalarActivationKernels#expNeg(float)}). */
+  private static FloatVector expNeg(FloatVector x) {
+    FloatVector xc = x.max(EXP_MIN);
+    FloatVector t = xc.fma(LOG2E, SHIFTER);
+    return expFinish(t, reduce(xc, t));
+  }
+
+  /** e^(x + lo) ≈ e^x·(1 + lo) for x ≤ 0 and |lo| ≤ ulp(x); lo must not be NaN. */
+  private static FloatVector expNeg(FloatVector x, FloatVector lo) {
+    return expNeg(x).mul(lo.add(1f));
+  }
+
+  /** e^x − 1 for x ≤ 0, relative accuracy near 0: fma(p, 2^k, 2^k − 1). */
+  private static FloatVector expm1Neg(FloatVector x) {
+    FloatVector xc = x.max(EXPM1_MIN);
+    FloatVector t = xc.fma(LOG2E, SHIFTER);
+    FloatVector r = reduce(xc, t);
+    // the polynomial is written out (not a call) here and in expFinish: one inlining level less
+    FloatVector q = r.fma(Q4, Q3);
+    q = q.fma(r, FloatVector.broadcast(S, Q2));
+    q = q.fma(r, FloatVector.broadcast(S, Q1));
+    q = q.fma(r, FloatVector.broadcast(S, Q0));
+    FloatVector p = r.mul(r).fma(q, r);
+    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS).lanewise(LSHL, 23).reinterpretAsFloats();
+    return p.fma(s, s.sub(1f));
+  }
+
+  /** r = x − k·ln 2, k = t − SHIFTER, in two FMA steps (Cody–Waite). */
+  private static FloatVector reduce(FloatVector x, FloatVector t) {
+    FloatVector k = t.sub(SHIFTER);
+    FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+    return k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+  }
+
+  /** fma(p, s, s)·2⁻⁶⁴ with p = e^r − 1 and s = 2^(k+64) from the exponent bits of t. */
+  private static FloatVector expFinish(FloatVector t, FloatVector r) {
+    FloatVector q = r.fma(Q4, Q3);
+    q = q.fma(r, FloatVector.broadcast(S, Q2));
+    q = q.fma(r, FloatVector.broadcast(S, Q1));
+    q = q.fma(r, FloatVector.broadcast(S, Q0));
+    FloatVector p = r.mul(r).fma(q, r);
+    FloatVector s = t.reinterpretAsInts().sub(EXP_BIAS64).lanewise(LSHL, 23).reinterpretAsFloats();
+    return p.fma(s, s).mul(TWO_M64);
+  }
+
+  /** log(1 + e) for e ∈ [0, 1]: 2s + s³·R(s²), s = e/(2 + e). */
+  private static FloatVector log1pUnit(FloatVector e) {
+    FloatVector s = e.div(e.add(2f));
+    FloatVector w = s.mul(s);
+    FloatVector r = w.fma(R3, R2);
+    r = r.fma(w, FloatVector.broadcast(S, R1));
+    r = r.fma(w, FloatVector.broadcast(S, R0));
+    return s.mul(w).fma(r, s.add(s));
+  }
+
   private static FloatVector softplus(FloatVector z, float beta) {
-    return expNegAbsScaled(z, beta).lanewise(LOG1P).div(beta).add(z.max(0f));
+    return log1pUnit(expNegAbsScaled(z, beta)).div(beta).add(z.max(0f));
   }
 
   /** σ(βz) with e = exp(−β|z|) from {@link #expNegAbsScaled}. */
   private static FloatVector softplusDerivative(FloatVector z, float beta) {
-    FloatVector e = expNegAbsScaled(z, beta);
-    FloatVector r = reciprocalOnePlus(e);
-    return r.blend(e.mul(r), z.compare(LT, 0f));
+    return sigmoidFromExp(expNegAbsScaled(z, beta), z);
   }
 
   /**
@@ -559,9 +679,8 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector a = z.abs();
     FloatVector hi = a.mul(beta);
     FloatVector lo = a.fma(FloatVector.broadcast(S, beta), hi.neg());
-    FloatVector e = hi.neg().lanewise(EXP);
-    // at β|z| = ∞ the split is ∞ − ∞; e is already exact (0) there
-    return e.mul(lo.neg().add(1f)).blend(e, hi.test(IS_INFINITE));
+    // at β|z| = ∞ the split is ∞ − ∞ (or −∞); e is exactly 0 there
+    return expNeg(hi.neg(), FloatVector.zero(S).blend(lo.neg(), hi.compare(LT, Float.POSITIVE_INFINITY)));
   }
 
   private static FloatVector silu(FloatVector z) {
@@ -572,7 +691,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   /** σ(c) + c·σ'(c) with c = z clamped to ±1e4 (the float limits 0 and 1 hold beyond). */
   private static FloatVector siluDerivative(FloatVector z) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
-    FloatVector e = c.abs().neg().lanewise(EXP);
+    FloatVector e = expNeg(c.abs().neg());
     FloatVector r = reciprocalOnePlus(e);
     FloatVector sig = r.blend(e.mul(r), c.compare(LT, 0f));
     return c.mul(e).mul(r).mul(r).add(sig);
@@ -588,7 +707,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static FloatVector geluDerivative(FloatVector z) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
     FloatVector gauss = gaussian(c);
-    return c.mul(gauss).mul(INV_SQRT_2PI).add(normalCdf(c, gauss));
+    return c.mul(gauss).mul(INV_SQRT_2PI_F).add(normalCdf(c, gauss));
   }
 
   /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA): full relative accuracy up to underflow. */
@@ -596,44 +715,33 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector half = c.mul(0.5f);
     FloatVector hi = half.mul(c);
     FloatVector lo = half.fma(c, hi.neg());
-    return hi.neg().lanewise(EXP).mul(lo.neg().add(1f));
+    return expNeg(hi.neg(), lo.neg());
   }
 
   /**
    * Φ(c) from gauss = exp(−c²/2): Φ(−|c|) = erfc(x)/2 = ½·t·gauss·Q(t) with x = |c|/√2 and
-   * t = 1/(1 + x/2); Q(t) = erfc(x)e^{x²}/t is smooth on t ∈ (0, 1] (from 1 at t = 1 to 1/(2√π) at
-   * t → 0), and the degree-10 polynomial below is a weighted least-squares Chebyshev fit to it
-   * (fit relative error 1.2e-8, 1.3e-7 with float Horner rounding). One EXP serves Φ and φ.
+   * t = 1/(1 + x/2); Q(t) = erfc(x)e^{x²}/t is smooth on t ∈ (0, 1] and approximated by the
+   * degree-10 polynomial {@link ScalarActivationKernels#ERFC_Q}. One exp serves Φ and φ.
    */
   private static FloatVector normalCdf(FloatVector c, FloatVector gauss) {
     FloatVector t = FloatVector.broadcast(S, 1f).div(c.abs().mul(HALF_INV_SQRT2).add(1f));
-    FloatVector q = t.mul(0.04319543391466141f).add(-0.23473359644412994f);
-    q = t.fma(q, FloatVector.broadcast(S, 0.493694931268692f));
-    q = t.fma(q, FloatVector.broadcast(S, -0.4549739956855774f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.13217703998088837f));
-    q = t.fma(q, FloatVector.broadcast(S, -0.059211358428001404f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.09346243739128113f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.1753159761428833f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.2468845695257187f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.28209376335144043f));
-    q = t.fma(q, FloatVector.broadcast(S, 0.282094806432724f));
+    FloatVector q = t.fma(ERFC_Q[0], ERFC_Q[1]);
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[2]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[3]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[4]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[5]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[6]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[7]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[8]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[9]));
+    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[10]));
     FloatVector halfTail = t.mul(gauss).mul(q).mul(0.5f);
     return halfTail.neg().add(1f).blend(halfTail, c.compare(LT, 0f));
   }
 
-  /** z·σ(w), w = 2√(2/π)(c + 0.044715c³): the stable form of ½z(1 + tanh u). */
-  private static FloatVector geluTanh(FloatVector z) {
-    FloatVector lo = z.max(-CLAMP);
-    FloatVector c = lo.min(CLAMP);
-    FloatVector e = geluTanhExp(c);
-    FloatVector r = reciprocalOnePlus(e);
-    return lo.mul(r.blend(e.mul(r), c.compare(LT, 0f)));
-  }
-
-  /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c². */
-  private static FloatVector geluTanhDerivative(FloatVector z) {
+  /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c², e = exp(−|w|) from geluTanhExps. */
+  private static FloatVector geluTanhDerivative(FloatVector z, FloatVector e) {
     FloatVector c = z.max(-CLAMP).min(CLAMP);
-    FloatVector e = geluTanhExp(c);
     FloatVector r = reciprocalOnePlus(e);
     FloatVector sig = r.blend(e.mul(r), c.compare(LT, 0f));
     FloatVector dw = c.mul(c).fma(3 * K3, K1);
@@ -648,13 +756,15 @@ final class PanamaActivationKernels implements ActivationKernels {
     FloatVector c2 = c.mul(c);
     FloatVector c2Lo = c.fma(c, c2.neg());
     FloatVector t = c2.mul(K3);
-    FloatVector tLo = c2.fma(FloatVector.broadcast(S, K3), t.neg()).add(c2Lo.mul(K3)).add(c2.mul(K3_LO));
+    FloatVector k3 = FloatVector.broadcast(S, K3);
+    // fused forms keep C2's node count under its inlining cutoff (and are a little more accurate)
+    FloatVector tLo = c2Lo.fma(k3, c2.fma(FloatVector.broadcast(S, K3_LO), c2.fma(k3, t.neg())));
     FloatVector s = t.add(K1);
     FloatVector bb = s.sub(t);
     FloatVector sLo = t.sub(s.sub(bb)).add(bb.neg().add(K1)).add(tLo).add(K1_LO);
     FloatVector a = c.abs();
     FloatVector wHi = a.mul(s);
-    FloatVector wLo = a.fma(s, wHi.neg()).add(a.mul(sLo));
-    return wHi.neg().lanewise(EXP).mul(wLo.neg().add(1f));
+    FloatVector wLo = a.fma(sLo, a.fma(s, wHi.neg()));
+    return expNeg(wHi.neg(), wLo.neg());
   }
 }

@@ -1,13 +1,36 @@
 package gradkernel.kernel;
 
 /**
- * Scalar twin of the activation kernels, and the double-precision formulas behind them.
+ * Scalar twin of the activation kernels, and the double-precision formulas behind the scalar
+ * {@code Activation} methods and the derivative bounds.
  *
- * <p>Each element is evaluated in double by {@link #value} / {@link #derivative} and rounded once to
- * float. The formulas are the stable forms (no overflow, no cancellation in the tails):
- * σ(z) = 1/(1+e) or e/(1+e) with e = exp(−|z|), σ' = e/(1+e)², tanh' = 4e/(1+e)² with
- * e = exp(−2|z|), softplus = max(z,0) + log1p(exp(−β|z|))/β, and
- * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU.
+ * <p><b>Array methods</b> ({@link #forward}, {@link #derivative}, {@link #backward}, ...) evaluate
+ * each element in float with exactly the operations, in exactly the order, of the Vector API lanes
+ * in {@code PanamaActivationKernels} ({@link Math#fma} where a lane uses FMA): the two agree bit for
+ * bit (NaNs aside, whose payload the JVM does not fix), cold or warm, interpreted or compiled, since
+ * only IEEE add/sub/mul/div/fma/min/max/compares and integer bit operations are used — no
+ * {@link Math#exp}-style library call whose result could depend on the JIT tier. The
+ * transcendentals are our own:
+ * <ul>
+ *   <li>e^x (x ≤ 0): k = round(x/ln 2) by the 1.5·2²³ shifter, r = x − k·ln 2 with a two-constant
+ *       Cody–Waite split (FMA), e^r − 1 = r + r²·Q(r) with Q a degree-4 minimax fit (relative error
+ *       1.5e-8 on |r| ≤ ln 2/2), then (1 + p)·2^k as fma(p, s, s) with s = 2^(k+64) built from the
+ *       exponent bits and a final exact (or, below 2⁻¹²⁶, once-rounded) ·2⁻⁶⁴, so results
+ *       underflow gradually through the subnormals; x is clamped at −110 where e^x is 0 in float;</li>
+ *   <li>e^x − 1 (x ≤ 0, accurate near 0): the same reduction and polynomial, fma(p, 2^k, 2^k − 1);</li>
+ *   <li>log1p(e), e ∈ [0, 1]: s = e/(2 + e), log1p e = 2 atanh s = 2s + s³·R(s²) with R a degree-3
+ *       minimax fit (relative error 4.6e-9 on s ≤ 1/3);</li>
+ *   <li>tanh |z| = −m/(2 + m) with m = e^{−2|z|} − 1, sign copied from z.</li>
+ * </ul>
+ * The stable forms are the double ones: σ(z) = 1/(1+e) or e/(1+e) with e = exp(−|z|),
+ * σ' = e/(1+e)², tanh' = 4e/(1+e)² with e = exp(−2|z|), softplus = max(z,0) + log1p(exp(−β|z|))/β,
+ * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as z²/2 are carried as an
+ * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo).
+ *
+ * <p><b>Static double methods</b> ({@link #value(Fn, double, double, double)},
+ * {@link #derivative(Fn, double, double, double)}, {@link #sigmoid}, {@link #erfc}, ...) evaluate in
+ * double with {@link StrictMath} (reproducible by specification) and are the reference the scalar
+ * {@code Activation} methods round once to float.
  */
 public final class ScalarActivationKernels implements ActivationKernels {
   static final ScalarActivationKernels INSTANCE = new ScalarActivationKernels();
@@ -22,6 +45,55 @@ public final class ScalarActivationKernels implements ActivationKernels {
   private static final double INV_SQRT_2PI = 0.3989422804014327;
   private static final double SQRT_PI = 1.7724538509055159;
 
+  // ---- float lane constants, shared with PanamaActivationKernels (same values, same order) ----
+
+  static final float CLAMP_F = (float) CLAMP;
+  /** 1/ln 2 rounded to float. */
+  static final float LOG2E = 1.442695f;
+  /** 1.5·2²³: x·log2e + SHIFTER rounds x·log2e to an integer k held in the low mantissa bits. */
+  static final float SHIFTER = 0x1.8p23f;
+  /** ln 2 = LN2_HI + LN2_LO (float(ln 2) and the float nearest the remainder). */
+  static final float LN2_HI = 0.6931472f;
+  static final float LN2_LO = -1.9046542e-09f;
+  /** e^x is 0 in float below ≈ −103.97; −110 keeps k + 64 ≥ −95 (a normal exponent). */
+  static final float EXP_MIN = -110f;
+  /** e^x − 1 rounds to −1 below ≈ −17.3; −30 keeps 2^k normal and 2^k − 1 = −1. */
+  static final float EXPM1_MIN = -30f;
+  /** bits(SHIFTER + k) − EXP_BIAS64 = k + 191: the exponent field of 2^(k+64). */
+  static final int EXP_BIAS64 = Float.floatToRawIntBits(SHIFTER) - 191;
+  /** bits(SHIFTER + k) − EXP_BIAS = k + 127: the exponent field of 2^k. */
+  static final int EXP_BIAS = Float.floatToRawIntBits(SHIFTER) - 127;
+  /** 2⁻⁶⁴, undoing the 2⁶⁴ that keeps the scale factor normal. */
+  static final float TWO_M64 = 0x1p-64f;
+  /** (e^r − 1 − r)/r² ≈ Q0 + Q1 r + ... + Q4 r⁴ on |r| ≤ 0.3467, minimax weighted by |r|. */
+  static final float Q0 = 0.5f;
+  static final float Q1 = 0.1666654f;
+  static final float Q2 = 0.041666478f;
+  static final float Q3 = 0.008366826f;
+  static final float Q4 = 0.0013933697f;
+  /** (2 atanh s − 2s)/s³ ≈ R0 + R1 w + R2 w² + R3 w³, w = s² ∈ [0, 1/9]. */
+  static final float R0 = 0.6666641f;
+  static final float R1 = 0.40021703f;
+  static final float R2 = 0.27999416f;
+  static final float R3 = 0.28022194f;
+  static final int SIGN_BIT = 0x80000000;
+  /** The tanh-GELU constants 2√(2/π) and 2√(2/π)·0.044715 as float pairs hi + lo. */
+  private static final double K1_EXACT = 2 * GELU_TANH_C;
+  private static final double K3_EXACT = K1_EXACT * GELU_TANH_A;
+  static final float K1 = (float) K1_EXACT;
+  static final float K1_LO = (float) (K1_EXACT - K1);
+  static final float K3 = (float) K3_EXACT;
+  static final float K3_LO = (float) (K3_EXACT - K3);
+  static final float INV_SQRT_2PI_F = 0.3989422804014327f;
+  static final float HALF_INV_SQRT2 = 0.35355339059327373f;
+  /**
+   * Q(t) = erfc(x)·e^{x²}/t, t = 1/(1 + x/2), highest power first: a degree-10 weighted
+   * least-squares Chebyshev fit (relative error 1.2e-8; 1.3e-7 with float Horner rounding).
+   */
+  static final float[] ERFC_Q = {0.04319543391466141f, -0.23473359644412994f, 0.493694931268692f,
+      -0.4549739956855774f, 0.13217703998088837f, -0.059211358428001404f, 0.09346243739128113f,
+      0.1753159761428833f, 0.2468845695257187f, 0.28209376335144043f, 0.282094806432724f};
+
   private ScalarActivationKernels() {}
 
   @Override public String name() { return "scalar"; }
@@ -29,21 +101,21 @@ public final class ScalarActivationKernels implements ActivationKernels {
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
     for (int i = 0; i < n; i++) {
-      out[outOff + i] = (float) value(f, p, q, z[zOff + i]);
+      out[outOff + i] = lane(f, p, q, z[zOff + i]);
     }
   }
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
     for (int i = 0; i < n; i++) {
-      out[outOff + i] = (float) derivative(f, p, q, z[zOff + i]);
+      out[outOff + i] = laneDerivative(f, p, q, z[zOff + i]);
     }
   }
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
-      out[outOff + i] = u[uOff + i] * (float) derivative(f, p, q, z[zOff + i]);
+      out[outOff + i] = u[uOff + i] * laneDerivative(f, p, q, z[zOff + i]);
     }
   }
 
@@ -61,6 +133,204 @@ public final class ScalarActivationKernels implements ActivationKernels {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = u[uOff + i] * derivativeFromOutput(f, y[yOff + i]);
     }
+  }
+
+  // ---- the float lane formulas (mirrored operation for operation by PanamaActivationKernels) ----
+
+  /** g(z) in float, as one Vector API lane computes it. */
+  static float lane(Fn f, float p, float q, float z) {
+    return switch (f) {
+      case IDENTITY -> z;
+      case RELU -> Math.max(z, 0f);
+      case LEAKY_RELU -> z > 0f ? z : z * p;
+      case ELU -> (z > 0f ? z : expm1Neg(Math.min(z, 0f)) * p) * q;
+      case SIGMOID -> sigmoid(z);
+      case TANH -> tanh(z);
+      case HARD_TANH -> Math.min(Math.max(z, p), q);
+      case SOFTPLUS -> log1pUnit(expNegAbsScaled(z, p)) / p + Math.max(z, 0f);
+      case SILU -> {
+        float lo = Math.max(z, -CLAMP_F);
+        yield lo * sigmoid(lo);
+      }
+      case GELU -> {
+        float lo = Math.max(z, -CLAMP_F);
+        float c = Math.min(lo, CLAMP_F);
+        yield lo * normalCdf(c, gaussian(c));
+      }
+      case GELU_TANH -> {
+        float lo = Math.max(z, -CLAMP_F);
+        float c = Math.min(lo, CLAMP_F);
+        yield lo * sigmoidFromExp(geluTanhExp(c), c);
+      }
+    };
+  }
+
+  /** g'(z) in float, as one Vector API lane computes it; NaN in gives NaN. */
+  static float laneDerivative(Fn f, float p, float q, float z) {
+    return switch (f) {
+      case IDENTITY -> nanFrom(z, 1f);
+      case RELU -> nanFrom(z, z > 0f ? 1f : 0f);
+      case LEAKY_RELU -> nanFrom(z, z > 0f ? 1f : p);
+      case ELU -> (z > 0f ? 1f : expNeg(Math.min(z, 0f)) * p) * q;
+      case SIGMOID -> sigmoidDerivative(z);
+      case TANH -> sigmoidDerivative(z + z) * 4f;
+      case HARD_TANH -> nanFrom(z, z > p && z < q ? 1f : 0f);
+      case SOFTPLUS -> sigmoidFromExp(expNegAbsScaled(z, p), z);
+      case SILU -> {
+        float c = Math.min(Math.max(z, -CLAMP_F), CLAMP_F);
+        float e = expNeg(-Math.abs(c));
+        float r = 1f / (e + 1f);
+        float sig = c < 0f ? e * r : r;
+        yield c * e * r * r + sig;
+      }
+      case GELU -> {
+        float c = Math.min(Math.max(z, -CLAMP_F), CLAMP_F);
+        float gauss = gaussian(c);
+        yield c * gauss * INV_SQRT_2PI_F + normalCdf(c, gauss);
+      }
+      case GELU_TANH -> {
+        float c = Math.min(Math.max(z, -CLAMP_F), CLAMP_F);
+        float e = geluTanhExp(c);
+        float r = 1f / (e + 1f);
+        float sig = c < 0f ? e * r : r;
+        float dw = Math.fma(c * c, 3 * K3, K1);
+        yield c * e * r * r * dw + sig;
+      }
+    };
+  }
+
+  private static float nanFrom(float z, float d) {
+    return Float.isNaN(z) ? z : d;
+  }
+
+  /** e^x for x ≤ 0 (NaN gives NaN); see the class comment. */
+  static float expNeg(float x) {
+    float xc = Math.max(x, EXP_MIN);
+    float t = Math.fma(xc, LOG2E, SHIFTER);
+    return expFinish(t, reduce(xc, t));
+  }
+
+  /**
+   * e^(x + lo) ≈ e^x·(1 + lo) for x ≤ 0 and |lo| ≤ ulp(x) (one more rounding; where e^x is 0 a
+   * large lo, e.g. the split of a huge β|z|, changes nothing); lo must not be NaN.
+   */
+  static float expNeg(float x, float lo) {
+    return expNeg(x) * (lo + 1f);
+  }
+
+  /** e^x − 1 for x ≤ 0 with relative accuracy near 0 (NaN gives NaN). */
+  static float expm1Neg(float x) {
+    float xc = Math.max(x, EXPM1_MIN);
+    float t = Math.fma(xc, LOG2E, SHIFTER);
+    float p = expm1Poly(reduce(xc, t));
+    float s = Float.intBitsToFloat((Float.floatToRawIntBits(t) - EXP_BIAS) << 23);
+    return Math.fma(p, s, s - 1f);
+  }
+
+  /** r = x − k·ln 2 with k = t − SHIFTER (Cody–Waite, two FMA steps). */
+  private static float reduce(float x, float t) {
+    float k = t - SHIFTER;
+    return Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, x));
+  }
+
+  /** 2^k·e^r from t = SHIFTER + k: fma(p, s, s)·2⁻⁶⁴ with s = 2^(k+64) and p = e^r − 1. */
+  private static float expFinish(float t, float r) {
+    float p = expm1Poly(r);
+    float s = Float.intBitsToFloat((Float.floatToRawIntBits(t) - EXP_BIAS64) << 23);
+    return Math.fma(p, s, s) * TWO_M64;
+  }
+
+  /** e^r − 1 ≈ r + r²·Q(r) on |r| ≤ ln 2/2. */
+  private static float expm1Poly(float r) {
+    float q = Math.fma(r, Q4, Q3);
+    q = Math.fma(q, r, Q2);
+    q = Math.fma(q, r, Q1);
+    q = Math.fma(q, r, Q0);
+    return Math.fma(r * r, q, r);
+  }
+
+  /** log(1 + e) for e ∈ [0, 1] (NaN gives NaN): 2s + s³·R(s²), s = e/(2 + e). */
+  static float log1pUnit(float e) {
+    float s = e / (e + 2f);
+    float w = s * s;
+    float r = Math.fma(w, R3, R2);
+    r = Math.fma(r, w, R1);
+    r = Math.fma(r, w, R0);
+    return Math.fma(s * w, r, s + s);
+  }
+
+  /** tanh z = ±(−m)/(2 + m), m = e^{−2|z|} − 1, the sign (also of ±0) copied from z. */
+  static float tanh(float z) {
+    float m = expm1Neg(Math.abs(z) * -2f);
+    float t = Math.abs(m) / (m + 2f);
+    return Float.intBitsToFloat(Float.floatToRawIntBits(t) | (Float.floatToRawIntBits(z) & SIGN_BIT));
+  }
+
+  /** σ(z) in float: 1/(1+e) for z ≥ 0, e/(1+e) for z < 0, e = exp(−|z|). */
+  static float sigmoid(float z) {
+    return sigmoidFromExp(expNeg(-Math.abs(z)), z);
+  }
+
+  /** σ from e = exp(−|w|) and the sign of w: r = 1/(1+e), then r or e·r. */
+  private static float sigmoidFromExp(float e, float w) {
+    float r = 1f / (e + 1f);
+    return w < 0f ? e * r : r;
+  }
+
+  /** σ'(z) = e·r·r in float, e = exp(−|z|), r = 1/(1+e). */
+  static float sigmoidDerivative(float z) {
+    float e = expNeg(-Math.abs(z));
+    float r = 1f / (e + 1f);
+    return e * r * r;
+  }
+
+  /** exp(−β|z|) with β|z| = hi + lo split exactly (FMA). */
+  static float expNegAbsScaled(float z, float beta) {
+    float a = Math.abs(z);
+    float hi = a * beta;
+    float lo = Math.fma(a, beta, -hi);
+    // at β|z| = ∞ the split is ∞ − ∞ (or −∞); e is exactly 0 there
+    return expNeg(-hi, hi < Float.POSITIVE_INFINITY ? -lo : 0f);
+  }
+
+  /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA). */
+  static float gaussian(float c) {
+    float half = c * 0.5f;
+    float hi = half * c;
+    float lo = Math.fma(half, c, -hi);
+    return expNeg(-hi, -lo);
+  }
+
+  /**
+   * Φ(c) from gauss = exp(−c²/2): Φ(−|c|) = ½·t·gauss·Q(t) with t = 1/(1 + |c|/(2√2)) and Q the
+   * {@link #ERFC_Q} polynomial; Φ(|c|) = 1 − Φ(−|c|).
+   */
+  static float normalCdf(float c, float gauss) {
+    float t = 1f / (Math.abs(c) * HALF_INV_SQRT2 + 1f);
+    float q = Math.fma(t, ERFC_Q[0], ERFC_Q[1]);
+    for (int i = 2; i < ERFC_Q.length; i++) {
+      q = Math.fma(t, q, ERFC_Q[i]);
+    }
+    float halfTail = t * gauss * q * 0.5f;
+    return c < 0f ? halfTail : -halfTail + 1f;
+  }
+
+  /**
+   * e = exp(−|w|), w = c(K1 + K3c²), with w carried as hi + lo: |w| reaches 88 before e
+   * underflows, and a float w would cost up to 88·2⁻²⁴ ≈ 5e-6 relative error in e.
+   */
+  static float geluTanhExp(float c) {
+    float c2 = c * c;
+    float c2Lo = Math.fma(c, c, -c2);
+    float t = c2 * K3;
+    float tLo = Math.fma(c2Lo, K3, Math.fma(c2, K3_LO, Math.fma(c2, K3, -t)));
+    float s = t + K1;
+    float bb = s - t;
+    float sLo = (t - (s - bb)) + (-bb + K1) + tLo + K1_LO;
+    float a = Math.abs(c);
+    float wHi = a * s;
+    float wLo = Math.fma(a, sLo, Math.fma(a, s, -wHi));
+    return expNeg(-wHi, -wLo);
   }
 
   /** True for SIGMOID, false for TANH; throws for families without an output form. */
@@ -86,11 +356,11 @@ public final class ScalarActivationKernels implements ActivationKernels {
       case IDENTITY -> z;
       case RELU -> Math.max(z, 0);
       case LEAKY_RELU -> z > 0 ? z : p * z;
-      case ELU -> z > 0 ? q * z : q * p * Math.expm1(z);
+      case ELU -> z > 0 ? q * z : q * p * StrictMath.expm1(z);
       case SIGMOID -> sigmoid(z);
-      case TANH -> Math.tanh(z);
+      case TANH -> StrictMath.tanh(z);
       case HARD_TANH -> Math.min(Math.max(z, p), q);
-      case SOFTPLUS -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(p * z))) / p;
+      case SOFTPLUS -> Math.max(z, 0) + StrictMath.log1p(StrictMath.exp(-Math.abs(p * z))) / p;
       case SILU -> {
         double lo = Math.max(z, -CLAMP);
         yield lo * sigmoid(lo);
@@ -121,13 +391,13 @@ public final class ScalarActivationKernels implements ActivationKernels {
       case IDENTITY -> 1;
       case RELU -> z > 0 ? 1 : 0;
       case LEAKY_RELU -> z > 0 ? 1 : p;
-      case ELU -> z > 0 ? q : q * p * Math.exp(z);
+      case ELU -> z > 0 ? q : q * p * StrictMath.exp(z);
       case SIGMOID -> sigmoidDerivative(z);
       case TANH -> 4 * sigmoidDerivative(2 * z);
       case HARD_TANH -> z > p && z < q ? 1 : 0;
       case SOFTPLUS -> sigmoid(p * z);
       case SILU -> sigmoid(c) + c * sigmoidDerivative(c);
-      case GELU -> normalCdf(c) + c * Math.exp(-0.5 * c * c) * INV_SQRT_2PI;
+      case GELU -> normalCdf(c) + c * StrictMath.exp(-0.5 * c * c) * INV_SQRT_2PI;
       case GELU_TANH -> {
         double w = 2 * GELU_TANH_C * c * (1 + GELU_TANH_A * c * c);
         double dw = 2 * GELU_TANH_C * (1 + 3 * GELU_TANH_A * c * c);
@@ -138,14 +408,14 @@ public final class ScalarActivationKernels implements ActivationKernels {
 
   /** σ(z) = 1/(1+e^{−z}) without overflow: 0 at −∞, 1 at +∞. */
   public static double sigmoid(double z) {
-    double e = Math.exp(-Math.abs(z));
+    double e = StrictMath.exp(-Math.abs(z));
     double r = 1 / (1 + e);
     return z < 0 ? e * r : r;
   }
 
   /** σ'(z) = e/(1+e)² with e = exp(−|z|): relative accuracy in both tails. */
   public static double sigmoidDerivative(double z) {
-    double e = Math.exp(-Math.abs(z));
+    double e = StrictMath.exp(-Math.abs(z));
     double r = 1 / (1 + e);
     return e * r * r;
   }
@@ -171,7 +441,7 @@ public final class ScalarActivationKernels implements ActivationKernels {
     }
     double hi = x * x;
     double lo = Math.fma(x, x, -hi);
-    double gauss = Math.exp(-hi) * (1 - lo);
+    double gauss = StrictMath.exp(-hi) * (1 - lo);
     if (x < 1.25) {
       double term = 1;
       double sum = 1;

@@ -50,28 +50,42 @@ public final class Main {
     System.exit(code);
   }
 
-  /** Runs {@code args}, writing results to {@code out} and messages to {@code err}; returns the exit code. */
+  /**
+   * Runs {@code args}, writing results to {@code out} and messages to {@code err}; returns the exit
+   * code. Output that could not be written (a full disk, a closed pipe) is a failure, exit 1.
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    int code = runChecked(args, out, err);
+    out.flush();
+    if (out.checkError()) {
+      err.println("gradkernel: cannot write to standard output (disk full or pipe closed?); the output is"
+          + " incomplete");
+      return 1;
+    }
+    return code;
+  }
+
+  private static int runChecked(String[] args, PrintStream out, PrintStream err) {
     try {
       return dispatch(Arrays.asList(args), out, err);
     } catch (UsageException e) {
-      err.println("gradkernel: " + e.getMessage());
+      err.println("gradkernel: " + Text.printable(e.getMessage()));
       err.println(e.usage());
       return 2;
     } catch (WeightFileException | ProbeFailure e) {
-      err.println("gradkernel: " + e.getMessage());
+      err.println("gradkernel: " + Text.printable(e.getMessage()));
       return 1;
     } catch (IOException e) {
-      err.println("gradkernel: " + e.getMessage());
+      err.println("gradkernel: " + Text.reason(e));
       return 1;
     } catch (OutOfMemoryError e) {
       err.println("gradkernel: out of memory; try a smaller --width, --depth or --batch, or a larger -Xmx"
           + " (GRADKERNEL_JVM_OPTS)");
       return 1;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       // A bug, not a user error: one line, and the trace only when asked for.
-      err.println("gradkernel: internal error: " + e + (System.getenv("GRADKERNEL_DEBUG") == null
-          ? " (set GRADKERNEL_DEBUG=1 for the stack trace)" : ""));
+      err.println("gradkernel: internal error: " + Text.printable(String.valueOf(e))
+          + (System.getenv("GRADKERNEL_DEBUG") == null ? " (set GRADKERNEL_DEBUG=1 for the stack trace)" : ""));
       if (System.getenv("GRADKERNEL_DEBUG") != null) {
         e.printStackTrace(err);
       }
@@ -99,7 +113,7 @@ public final class Main {
         } else if (rest.get(0).equals("inspect")) {
           out.println(INSPECT_USAGE);
         } else {
-          throw new UsageException("no help for unknown command '" + rest.get(0) + "'", USAGE);
+          throw new UsageException("no help for unknown command '" + Text.name(rest.get(0)) + "'", USAGE);
         }
         return 0;
       }
@@ -124,22 +138,24 @@ public final class Main {
       case "experiment" -> {
         return gradkernel.train.Experiment.run(rest, out, err);
       }
-      default -> throw new UsageException("unknown command '" + cmd + "' (probe, inspect, train, experiment or help)", USAGE);
+      default -> throw new UsageException("unknown command '" + Text.name(cmd)
+          + "' (probe, inspect, train, experiment or help)", USAGE);
     }
   }
 
   private static int probe(ProbeOptions o, PrintStream out, PrintStream err)
-      throws IOException, ProbeFailure {
+      throws IOException, ProbeFailure, UsageException {
+    Path plot = o.plot() == null ? null : plotPath(o.plot());
     Progress progress = new Progress(err, o.quiet());
     ProbeResult r = Probe.run(o, progress);
-    if (o.plot() != null) {
-      Path p = Path.of(o.plot());
+    if (plot != null) {
       try {
-        Files.writeString(p, SvgPlot.render(r), StandardCharsets.UTF_8);
+        Files.writeString(plot, SvgPlot.render(r), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new ProbeFailure("cannot write the plot to " + p + " (" + e.getMessage() + ")");
+        throw new ProbeFailure("cannot write the plot to " + Text.printable(plot.toString()) + ": "
+            + Text.reason(e));
       }
-      progress.say("plot written to " + p);
+      progress.say("plot written to " + Text.printable(plot.toString()));
     }
     out.print(switch (o.format()) {
       case JSON -> ReportWriter.json(r);
@@ -147,6 +163,29 @@ public final class Main {
       case TABLE -> ReportWriter.table(r, o.allLayers());
     });
     return 0;
+  }
+
+  /** The plot's path, checked before the probe runs: its directory exists and it is not a directory. */
+  private static Path plotPath(String file) throws ProbeFailure {
+    Path p;
+    try {
+      p = Path.of(file);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ProbeFailure("--plot: invalid file name '" + Text.printable(file) + "' (" + e.getReason() + ")");
+    }
+    String shown = Text.printable(file);
+    if (Files.isDirectory(p)) {
+      throw new ProbeFailure("cannot write the plot to " + shown + ": is a directory");
+    }
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new ProbeFailure("cannot write the plot to " + shown + ": no such directory "
+          + Text.printable(parent.toString()));
+    }
+    if (parent != null && !Files.isWritable(parent) && !Files.isWritable(p)) {
+      throw new ProbeFailure("cannot write the plot to " + shown + ": permission denied");
+    }
+    return p;
   }
 
   private static int inspect(List<String> files, PrintStream out) throws UsageException,
@@ -160,13 +199,13 @@ public final class Main {
     }
     for (String spec : files) {
       if (spec.startsWith("-")) {
-        throw new UsageException("unknown option '" + spec + "'", INSPECT_USAGE);
+        throw new UsageException("unknown option '" + Text.name(spec) + "'", INSPECT_USAGE);
       }
       for (Path p : WeightStack.expand(spec)) {
         List<Tensor> tensors = WeightStack.readFile(p);
-        out.println(p);
+        out.println(Text.printable(p.toString()));
         for (Tensor t : tensors) {
-          out.printf("  %-40s %-8s %s%n", t.name(), t.sourceDtype(), t.shapeString());
+          out.printf("  %-40s %-8s %s%n", Text.printable(t.name()), t.sourceDtype(), t.shapeString());
         }
       }
     }

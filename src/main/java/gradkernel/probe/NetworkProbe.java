@@ -12,7 +12,9 @@ import gradkernel.chain.Tape;
 import gradkernel.clip.Clip;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.spectral.Eigenvalues;
+import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.SingularValues;
+import gradkernel.spectral.SpectralNormEstimate;
 import gradkernel.tensor.Blas;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
@@ -34,6 +36,44 @@ final class NetworkProbe {
    * regime and ρ(W) rather than saturation decides the first steps.
    */
   static final double RNN_INPUT_STD = 0.01;
+
+  /**
+   * Largest square width whose spectra come from the full SVD (one-sided Jacobi, O(n³) with
+   * ~10 sweeps: ~1.5 s at 512, hours at 8192); in general a [m, n] weight qualifies when
+   * max(m,n)·min(m,n)² ≤ 512³. Above it σ_max comes from {@link Lanczos} (residual ≤
+   * {@link #LANCZOS_TOL}·σ, milliseconds to seconds), and σ_min (hence the lower bound) and ρ(W)
+   * are not computed: they are reported as undefined, and the description says why.
+   */
+  static final int FULL_SVD_MAX_WIDTH = 512;
+
+  /** Relative residual to which Lanczos converges σ_max above {@link #FULL_SVD_MAX_WIDTH}. */
+  static final double LANCZOS_TOL = 1e-6;
+
+  /** Appended to the description of a network whose spectra were estimated. */
+  static final String LANCZOS_NOTE = "; above " + FULL_SVD_MAX_WIDTH + "×" + FULL_SVD_MAX_WIDTH
+      + " σ_max(W) is estimated by Lanczos, σ_min (the lower bound) and ρ(W) are not computed";
+
+  /** Whether the full SVD of a [rows, cols] weight is affordable (see {@link #FULL_SVD_MAX_WIDTH}). */
+  static boolean fullSvd(Matrix w) {
+    long big = Math.max(w.rows(), w.cols());
+    long small = Math.min(w.rows(), w.cols());
+    long max = FULL_SVD_MAX_WIDTH;
+    return big * small * small <= max * max * max;
+  }
+
+  /**
+   * {σ_max, σ_min} of W: both from the full SVD when affordable (σ_min NaN unless square), else
+   * σ_max by Lanczos (seeded, so reproducible) and σ_min NaN.
+   */
+  static double[] extremeSingularValues(Matrix w, boolean wantMin) {
+    if (fullSvd(w)) {
+      double[] sv = SingularValues.of(w);
+      return new double[] {sv[0], wantMin ? sv[sv.length - 1] : Double.NaN};
+    }
+    int cap = Math.min(500, Math.min(w.rows(), w.cols()) + 1);
+    SpectralNormEstimate e = new Lanczos(w.rows(), w.cols(), cap, 1).estimate(w, LANCZOS_TOL, cap);
+    return new double[] {e.sigma(), Double.NaN};
+  }
 
   private NetworkProbe() {}
 
@@ -67,6 +107,7 @@ final class NetworkProbe {
     double[] sigma = new double[depth + 1];
     double[] factorUp = new double[depth + 1];
     double[] factorLo = new double[depth + 1];
+    boolean estimated = false;
     gradNorm[depth] = prof.gradientNorm(net.profileSlots());
     for (int l = 1; l <= depth; l++) {
       progress.step(s.name() + ": spectra, layer " + l + " of " + depth);
@@ -74,7 +115,9 @@ final class NetworkProbe {
       int slot = net.firstSlot(l - 1);
       gradNorm[l - 1] = prof.gradientNorm(slot);
       wNorm[l] = prof.weightGradientNorm(slot);
-      double[] sv = SingularValues.of(w);
+      boolean square = w.rows() == w.cols();
+      double[] sv = extremeSingularValues(w, !residual && square);
+      estimated |= !fullSvd(w);
       sigma[l] = sv[0];
       if (residual) {
         // J = I + diag(g')·W: the pre-activations sit inside the block, so bound g' over ℝ.
@@ -83,13 +126,13 @@ final class NetworkProbe {
         factorLo[l] = 1 - sup * sigma[l];
       } else {
         double[] range = range(net.preActivations(tape, l - 1));
-        double sMin = w.rows() == w.cols() ? sv[sv.length - 1] : Double.NaN;
+        double sMin = sv[1];
         factorUp[l] = g.supDerivative(range[0], range[1]) * sigma[l];
         factorLo[l] = g.infDerivative(range[0], range[1]) * sMin;
       }
     }
-    return result(s, net, tape, prof, grads, gradNorm, wNorm, sigma, factorUp, factorLo, clipNorm,
-        Double.NaN, s.inputWidth());
+    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sigma, factorUp, factorLo,
+        clipNorm, Double.NaN, s.inputWidth());
   }
 
   private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
@@ -115,9 +158,10 @@ final class NetworkProbe {
     Gradients grads = new Gradients(net);
     net.backward(tape, unitGaussian(batch * n, rnd), 0, grads, prof);
 
-    double[] sv = SingularValues.of(w);
+    double[] sv = extremeSingularValues(w, true);
     double sigma = sv[0];
-    double sMin = sv[sv.length - 1];
+    double sMin = sv[1];
+    boolean estimated = !fullSvd(w);
     double[] range = range(net.preActivations(tape, 0));
     double up = g.supDerivative(range[0], range[1]) * sigma;
     double lo = g.infDerivative(range[0], range[1]) * sMin;
@@ -134,12 +178,12 @@ final class NetworkProbe {
     Arrays.fill(sig, 1, steps + 1, sigma);
     Arrays.fill(factorUp, 1, steps + 1, up);
     Arrays.fill(factorLo, 1, steps + 1, lo);
-    return result(s, net, tape, prof, grads, gradNorm, wNorm, sig, factorUp, factorLo, clipNorm,
-        Eigenvalues.spectralRadius(w), n);
+    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sig, factorUp, factorLo,
+        clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
   }
 
-  private static NetworkResult result(NetworkSpec s, Chain net, Tape tape, GradientProfile prof,
-      Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
+  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net, Tape tape,
+      GradientProfile prof, Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
       double[] factorLo, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
     double logUp = Math.log10(gradNorm[depth]);
@@ -168,7 +212,8 @@ final class NetworkProbe {
     String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
         : prof.verdict().name();
     double growth = gradNorm[0] / gradNorm[depth];
-    return new NetworkResult(s.name(), s.description(), s.kind().label(), s.activation().name(), s.init(),
+    String description = s.description() + (estimated ? LANCZOS_NOTE : "");
+    return new NetworkResult(s.name(), description, s.kind().label(), s.activation().name(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
   }
 

@@ -1,5 +1,8 @@
 package gradkernel.probe;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,37 +22,85 @@ public final class Npy {
 
   private Npy() {}
 
+  /** Headers longer than this are refused (NumPy itself refuses more than 10,000 bytes by default). */
+  static final int MAX_HEADER = 1 << 20;
+
+  /**
+   * What a {@code .npy} header declares: tensor {@code name}, {@code shape}, element type and
+   * byte order, and {@code dataStart}, the offset of the data from the start of the file.
+   */
+  record Header(String name, int[] shape, long count, boolean float64, ByteOrder order, long dataStart) {
+    /** Bytes of element data the header promises: count × 4 or 8. */
+    long dataBytes() {
+      return count * (float64 ? 8 : 4);
+    }
+
+    /** "float32" or "float64". */
+    String dtype() {
+      return float64 ? "float64" : "float32";
+    }
+  }
+
   /** Parses a whole {@code .npy} file held in {@code bytes}; {@code source} names it in messages. */
   public static Tensor read(String source, String name, byte[] bytes) throws WeightFileException {
-    if (bytes.length < MAGIC.length + 4) {
-      throw new WeightFileException(source, "not a .npy file (only " + bytes.length + " bytes)");
+    Header h;
+    try {
+      h = header(source, name, new java.io.ByteArrayInputStream(bytes));
+    } catch (WeightFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new AssertionError("a byte array cannot fail to read", e);
+    }
+    long need = h.dataBytes();
+    if (need > bytes.length - h.dataStart()) {
+      throw new WeightFileException(source, "truncated data: shape " + Tensor.shapeString(h.shape())
+          + " of " + h.dtype() + " needs " + need + " bytes, file has " + (bytes.length - h.dataStart()));
+    }
+    float[] data = FloatData.decode(bytes, (int) h.dataStart(), (int) h.count(), h.float64(), h.order());
+    return new Tensor(name, h.shape(), data, h.dtype());
+  }
+
+  /**
+   * Reads the preamble and header from {@code in}, leaving it at the first data byte. Nothing is
+   * allocated beyond the header (at most {@link #MAX_HEADER} bytes).
+   */
+  static Header header(String source, String name, InputStream in) throws WeightFileException, IOException {
+    byte[] pre = in.readNBytes(MAGIC.length + 4);
+    if (pre.length < MAGIC.length + 4) {
+      throw new WeightFileException(source, "not a .npy file (only " + pre.length + " bytes)");
     }
     for (int i = 0; i < MAGIC.length; i++) {
-      if (bytes[i] != MAGIC[i]) {
+      if (pre[i] != MAGIC[i]) {
         throw new WeightFileException(source, "not a .npy file (missing the \\x93NUMPY magic)");
       }
     }
-    int major = bytes[6] & 0xff;
+    int major = pre[6] & 0xff;
     int headerLenBytes = switch (major) {
       case 1 -> 2;
       case 2, 3 -> 4;
       default -> throw new WeightFileException(source, "unsupported .npy version " + major + "."
-          + (bytes[7] & 0xff) + " (supported: 1.0, 2.0, 3.0)");
+          + (pre[7] & 0xff) + " (supported: 1.0, 2.0, 3.0)");
     };
-    int start = 8 + headerLenBytes;
-    if (bytes.length < start) {
+    byte[] lenBytes = new byte[4];
+    System.arraycopy(pre, 8, lenBytes, 0, 2);
+    if (headerLenBytes == 4 && in.readNBytes(lenBytes, 2, 2) < 2) {
       throw new WeightFileException(source, "truncated .npy header");
     }
+    int start = 8 + headerLenBytes;
     long headerLen = 0;
     for (int i = headerLenBytes - 1; i >= 0; i--) {
-      headerLen = (headerLen << 8) | (bytes[8 + i] & 0xff);
+      headerLen = (headerLen << 8) | (lenBytes[i] & 0xff);
     }
-    if (headerLen > bytes.length - start) {
+    if (headerLen > MAX_HEADER) {
+      throw new WeightFileException(source, "implausible .npy header of " + headerLen + " bytes (at most "
+          + MAX_HEADER + ")");
+    }
+    byte[] headerBytes = in.readNBytes((int) headerLen);
+    if (headerBytes.length < headerLen) {
       throw new WeightFileException(source, "truncated .npy header: declares " + headerLen
-          + " bytes, file has " + (bytes.length - start) + " after the preamble");
+          + " bytes, file has " + headerBytes.length + " after the preamble");
     }
-    String header = new String(bytes, start, (int) headerLen,
-        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Map<String, Object> dict;
     try {
       dict = new HeaderParser(header).dict();
@@ -84,19 +135,49 @@ public final class Npy {
     } catch (IllegalArgumentException e) {
       throw new WeightFileException(source, e.getMessage());
     }
-    int dataStart = start + (int) headerLen;
-    long need = count * (float64 ? 8 : 4);
-    if (need > bytes.length - dataStart) {
-      throw new WeightFileException(source, "truncated data: shape " + java.util.Arrays.toString(shape)
-          + " of " + (float64 ? "float64" : "float32") + " needs " + need + " bytes, file has "
-          + (bytes.length - dataStart));
-    }
     int[] dims = new int[shape.length];
     for (int i = 0; i < dims.length; i++) {
-      dims[i] = (int) shape[i];
+      dims[i] = (int) shape[i]; // each ≤ Integer.MAX_VALUE, checked by elementCount
     }
-    float[] data = FloatData.decode(bytes, dataStart, (int) count, float64, order);
-    return new Tensor(name, dims, data, float64 ? "float64" : "float32");
+    return new Header(name, dims, count, float64, order, start + headerLen);
+  }
+
+  /**
+   * Reads exactly the data {@code h} promises from {@code in} (positioned after the header), in
+   * chunks, and fails if the stream ends early or holds more: the allocation is bounded by the
+   * header, never by what the stream would inflate to.
+   */
+  static Tensor data(String source, Header h, InputStream in) throws WeightFileException, IOException {
+    long need = h.dataBytes();
+    float[] out = new float[(int) h.count()];
+    byte[] buf = new byte[1 << 16];
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(h.order());
+    java.nio.FloatBuffer fb = bb.asFloatBuffer();
+    java.nio.DoubleBuffer db = bb.asDoubleBuffer();
+    long done = 0;
+    int at = 0;
+    while (done < need) {
+      int want = (int) Math.min(buf.length, need - done);
+      int got = in.readNBytes(buf, 0, want);
+      if (got < want) {
+        throw new WeightFileException(source, "truncated data: shape " + Tensor.shapeString(h.shape())
+            + " of " + h.dtype() + " needs " + need + " bytes, member has " + (done + got));
+      }
+      if (h.float64()) {
+        for (int k = 0; k < got / 8; k++) {
+          out[at++] = (float) db.get(k);
+        }
+      } else {
+        fb.get(0, out, at, got / 4);
+        at += got / 4;
+      }
+      done += got;
+    }
+    if (in.read() != -1) {
+      throw new WeightFileException(source, "more data than its .npy header promises: shape "
+          + Tensor.shapeString(h.shape()) + " of " + h.dtype() + " needs " + need + " bytes");
+    }
+    return new Tensor(h.name(), h.shape(), out, h.dtype());
   }
 
   /** The header dict: string keys; values are strings, booleans or tuples of non-negative ints. */

@@ -16,7 +16,8 @@ final class Probe {
   private Probe() {}
 
   /** Runs the probe described by {@code o}. */
-  static ProbeResult run(ProbeOptions o, Progress progress) throws ProbeFailure, WeightFileException {
+  static ProbeResult run(ProbeOptions o, Progress progress) throws ProbeFailure, WeightFileException,
+      UsageException {
     progress.step("building networks");
     List<NetworkSpec> specs;
     double clip = o.clipNorm();
@@ -43,8 +44,39 @@ final class Probe {
     long layers = o.rnnSteps() > 0 ? 2 : o.depth();
     long steps = o.rnnSteps() > 0 ? o.rnnSteps() : o.depth();
     long w = o.width();
+    if (o.rnnSteps() > 0) {
+      // The unrolled input (h_0, x_1 … x_T) of every example is one array.
+      checkArray("--batch " + o.batch() + " × (--rnn-steps " + o.rnnSteps() + " + 1) × --width " + w,
+          o.batch() * (steps + 1) * w, "reduce --batch, --rnn-steps or --width");
+    }
     // Weights, plus per layer or step the forward tape (pre-activations, activations, inputs).
-    long bytes = 4 * (layers * w * w + 3 * (steps + 1) * o.batch() * w);
+    checkHeap(4 * (layers * w * w + 3 * (steps + 1) * o.batch() * w));
+  }
+
+  /**
+   * Fails early for loaded weights whose batch arrays cannot exist (batch × width beyond a Java
+   * array) or whose weights and forward tape cannot fit in the heap; all in long arithmetic.
+   */
+  static void checkSizes(List<Matrix> ws, int batch) throws ProbeFailure {
+    long weights = 0;
+    long activations = (long) batch * ws.get(0).cols();
+    checkArray("--batch " + batch + " × input width " + ws.get(0).cols(), activations, "reduce --batch");
+    for (Matrix w : ws) {
+      weights += (long) w.rows() * w.cols();
+      checkArray("--batch " + batch + " × layer width " + w.rows(), (long) batch * w.rows(), "reduce --batch");
+      activations += (long) batch * w.rows();
+    }
+    checkHeap(4 * (weights + 3 * activations));
+  }
+
+  private static void checkArray(String what, long elements, String fix) throws ProbeFailure {
+    if (elements > Integer.MAX_VALUE - 8) {
+      throw new ProbeFailure(what + " = " + elements + " values exceed the largest Java array ("
+          + (Integer.MAX_VALUE - 8) + "); " + fix);
+    }
+  }
+
+  private static void checkHeap(long bytes) throws ProbeFailure {
     long max = Runtime.getRuntime().maxMemory();
     if (bytes > max * 0.7) {
       throw new ProbeFailure(String.format(java.util.Locale.ROOT,
@@ -54,7 +86,7 @@ final class Probe {
   }
 
   /** The built-in suite: the classic ways gradients explode, vanish or stay put. */
-  static List<NetworkSpec> suite(long seed) {
+  static List<NetworkSpec> suite(long seed) throws UsageException {
     List<NetworkSpec> s = new ArrayList<>();
     int depth = 50;
     int width = 128;
@@ -90,7 +122,7 @@ final class Probe {
     }
   }
 
-  static NetworkSpec configured(ProbeOptions o) {
+  static NetworkSpec configured(ProbeOptions o) throws UsageException {
     Activation act = Activations.of(o.activation());
     if (o.rnnSteps() > 0) {
       String d = "vanilla " + act.name() + " RNN, " + o.rnnSteps() + " steps, width " + o.width()
@@ -103,7 +135,8 @@ final class Probe {
     return dense(kind.label(), d, kind, act, o.init(), o.gain(), o.depth(), o.width(), o.seed());
   }
 
-  static NetworkSpec fromWeights(ProbeOptions o) throws WeightFileException, ProbeFailure {
+  static NetworkSpec fromWeights(ProbeOptions o) throws WeightFileException, ProbeFailure,
+      UsageException {
     WeightStack stack = WeightStack.load(o.weights(), o.select(), o.orderByName());
     Activation act = Activations.of(o.activation());
     List<Matrix> ws = new ArrayList<>();
@@ -116,6 +149,7 @@ final class Probe {
             + "' has shape " + l.weight().shapeString());
       }
     }
+    checkSizes(ws, o.batch());
     NetworkSpec.Kind kind = o.residual() ? NetworkSpec.Kind.RESIDUAL : NetworkSpec.Kind.DENSE;
     String d = ws.size() + (o.residual() ? " residual " : " dense ") + act.name() + " layers from "
         + String.join(", ", o.weights()) + " (" + ws.get(0).cols() + " → " + ws.get(ws.size() - 1).rows() + ")";
@@ -128,7 +162,7 @@ final class Probe {
   }
 
   static NetworkSpec dense(String name, String description, NetworkSpec.Kind kind, Activation act,
-      String init, double gain, int depth, int width, long seed) {
+      String init, double gain, int depth, int width, long seed) throws UsageException {
     List<Matrix> ws = new ArrayList<>();
     List<float[]> bs = new ArrayList<>();
     for (int l = 0; l < depth; l++) {
@@ -139,12 +173,12 @@ final class Probe {
   }
 
   static NetworkSpec rnn(String name, String description, Activation act, double rho, int steps,
-      int width, long seed) {
+      int width, long seed) throws UsageException {
     return rnnWith(name, description, act, "orthogonal", rho, steps, width, seed);
   }
 
   private static NetworkSpec rnnWith(String name, String description, Activation act, String init,
-      double gain, int steps, int width, long seed) {
+      double gain, int steps, int width, long seed) throws UsageException {
     Matrix w = Initializers.weight(init, gain, width, width, seed * 7919);
     Matrix u = Initializers.weight("xavier", 1, width, width, seed * 7919 + 1);
     return new NetworkSpec(name, description, NetworkSpec.Kind.RNN, act, init, gain, List.of(w, u),

@@ -49,8 +49,13 @@ final class ProbeCli {
         --quiet              no progress messages on stderr
         --help               this text
 
-      Exit codes: 0 ok, 1 failure (e.g. unreadable weights), 2 bad usage.
-      """.formatted(String.join(", ", availableActivations()));
+      Spectra: σ_max(W), σ_min(W) (for the bounds) and ρ(W) come from a full SVD / eigenvalue
+      solve up to %2$d×%2$d weights (about 1.5 s each at 512). Above that σ_max is estimated by
+      Lanczos (relative residual 1e-6) and σ_min and ρ(W) are not computed: the lower bound is
+      undefined ("-" / null) and the network's description says so.
+
+      Exit codes: 0 ok, 1 failure (e.g. unreadable weights, output not written), 2 bad usage.
+      """.formatted(String.join(", ", availableActivations()), NetworkProbe.FULL_SVD_MAX_WIDTH);
 
   /** The common activation specs this build's Activations.of accepts, for the help text. */
   static List<String> availableActivations() {
@@ -203,8 +208,10 @@ final class ProbeCli {
           try {
             select = Pattern.compile(value);
           } catch (PatternSyntaxException e) {
-            throw usage("--select: bad regular expression '" + value + "' ("
+            throw usage("--select: bad regular expression '" + Text.name(value) + "' ("
                 + e.getDescription() + ")");
+          } catch (StackOverflowError e) {
+            throw usage("--select: regular expression '" + Text.name(value) + "' is nested too deeply");
           }
         }
         case "--order" -> byName = switch (value.trim()) {

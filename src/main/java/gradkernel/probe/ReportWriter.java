@@ -1,5 +1,6 @@
 package gradkernel.probe;
 
+import gradkernel.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.TreeSet;
 
 /**
  * Renders a {@link ProbeResult} as JSON, CSV or a human-readable table. JSON and CSV hold every
- * layer in index order; undefined values (NaN) are JSON {@code null} and empty CSV cells.
+ * layer in index order; undefined values (NaN) are JSON {@code null} and empty CSV cells. Names
+ * and descriptions come from file names: control characters in them are escaped in every format
+ * ({@link Text#printable} in the table and CSV, {@code \\uXXXX} in JSON).
  */
 final class ReportWriter {
   private ReportWriter() {}
@@ -80,7 +83,7 @@ final class ReportWriter {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (NetworkResult n : r.networks()) {
       for (LayerStat s : n.layers()) {
-        sb.append(csvText(n.name())).append(',').append(n.kind()).append(',').append(s.index());
+        sb.append(csvText(Text.printable(n.name()))).append(',').append(n.kind()).append(',').append(s.index());
         for (double v : new double[] {s.gradNorm(), s.gain(), s.spectralNorm(), s.upperBound(),
             s.lowerBound(), s.weightGradNorm()}) {
           sb.append(',').append(csvNumber(v));
@@ -110,7 +113,7 @@ final class ReportWriter {
     sb.append("gradkernel probe · kernels ").append(r.kernels()).append(" · seed ").append(r.seed())
         .append(" · batch ").append(r.batch())
         .append(" · upstream gradient ‖v_L‖ = 1, norms are L2 over the batch\n\n");
-    int w = Math.max(8, r.networks().stream().mapToInt(n -> n.name().length()).max().orElse(8));
+    int w = Math.max(8, r.networks().stream().mapToInt(n -> Text.printable(n.name()).length()).max().orElse(8));
     sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-9s  %10s  %10s  %10s  %10s%n", "network",
         "verdict", "‖v_0‖", "min gain", "max gain", "‖∇W‖"));
     boolean anyClip = r.networks().stream().anyMatch(n -> !Double.isNaN(n.clipCoefficient()));
@@ -127,7 +130,7 @@ final class ReportWriter {
         min = Double.NaN;
         max = Double.NaN;
       }
-      sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-9s  %10s  %10s  %10s  %10s", n.name(),
+      sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-9s  %10s  %10s  %10s  %10s", Text.printable(n.name()),
           n.verdict(), sci(n.growth()), fixed(min), fixed(max), sci(n.globalNorm())));
       if (!Double.isNaN(n.clipCoefficient())) {
         sb.append(String.format(Locale.ROOT, "  clip at %s: ×%s → %s", plain(n.clipNorm()),
@@ -143,7 +146,7 @@ final class ReportWriter {
           + "per-layer directions are unchanged)\n");
     }
     for (NetworkResult n : r.networks()) {
-      sb.append('\n').append(n.name()).append(": ").append(n.description());
+      sb.append('\n').append(Text.printable(n.name())).append(": ").append(Text.printable(n.description()));
       if (!Double.isNaN(n.spectralRadius())) {
         sb.append(", ρ(W) = ").append(fixed(n.spectralRadius()));
       }

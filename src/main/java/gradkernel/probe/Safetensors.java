@@ -1,5 +1,6 @@
 package gradkernel.probe;
 
+import gradkernel.io.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.Map;
  * {@code data_offsets [begin, end)} (relative to the byte after the header; the optional
  * {@code __metadata__} entry is ignored), then the little-endian data. Supported dtypes: F32, F64.
  * Offsets are validated: inside the data buffer, of the size dtype × shape implies, and
- * non-overlapping. Tensors are returned in data order (ascending begin offset), i.e. file order.
+ * non-empty tensors must not overlap (zero-size tensors may share any offset, whatever the key
+ * order). Tensors are returned in data order (ascending begin offset), i.e. file order.
  */
 public final class Safetensors {
   /** The reference implementation refuses headers above 100 MB; so does this reader. */
@@ -60,12 +62,16 @@ public final class Safetensors {
     long previousEnd = 0;
     String previous = null;
     for (Entry e : entries) {
-      if (e.begin < previousEnd) {
+      // Zero-size tensors occupy no bytes: they may share any offset, so only non-empty ones are
+      // checked for overlap, and the verdict does not depend on the order of the header's keys.
+      if (e.count > 0 && e.begin < previousEnd) {
         throw new WeightFileException(source, "tensor '" + e.name + "' data_offsets [" + e.begin
             + ", " + e.end + ") overlap tensor '" + previous + "' ending at " + previousEnd);
       }
-      previousEnd = e.end;
-      previous = e.name;
+      if (e.count > 0) {
+        previousEnd = e.end;
+        previous = e.name;
+      }
       out.add(new Tensor(e.name, e.shape, FloatData.decode(bytes, dataStart + (int) e.begin,
           (int) e.count, e.float64, ByteOrder.LITTLE_ENDIAN), e.float64 ? "float64" : "float32"));
     }

@@ -303,7 +303,8 @@ final class SvgPlot {
         transform == null ? "" : " transform=\"" + transform + "\"", content));
   }
 
+  /** Markup-escaped, with the characters XML 1.0 forbids (most C0 controls) written out as text. */
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return Text.xml(s);
   }
 }

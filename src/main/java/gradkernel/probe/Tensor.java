@@ -43,12 +43,20 @@ public record Tensor(String name, int[] shape, float[] data, String sourceDtype)
     return Arrays.toString(shape);
   }
 
-  /** Product of the dimensions, rejecting negative ones and counts above Integer.MAX_VALUE. */
+  /**
+   * Product of the dimensions, rejecting negative ones, any dimension above Integer.MAX_VALUE
+   * (even in an empty shape such as (2³², 0), which would otherwise wrap) and counts a Java array
+   * cannot hold.
+   */
   static long elementCount(String what, long[] shape) {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException(what + ": negative dimension in shape " + Arrays.toString(shape));
+      }
+      if (d > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(what + ": dimension " + d + " in shape " + Arrays.toString(shape)
+            + " is above " + Integer.MAX_VALUE + " (2³¹ − 1), the largest this reader handles");
       }
       n = d == 0 ? 0 : n > Integer.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
     }

@@ -53,7 +53,7 @@ public record WeightStack(List<Layer> layers) {
    * them into chained dense layers.
    */
   public static WeightStack load(List<String> specs, Pattern select, boolean byName)
-      throws WeightFileException {
+      throws WeightFileException, UsageException {
     List<Tensor> all = new ArrayList<>();
     for (String spec : specs) {
       for (Path p : expand(spec)) {
@@ -62,19 +62,33 @@ public record WeightStack(List<Layer> layers) {
     }
     List<Tensor> chosen = new ArrayList<>();
     for (Tensor t : all) {
-      if (select == null || select.matcher(t.name()).matches()) {
+      if (select == null || matches(select, t.name())) {
         chosen.add(t);
       }
     }
     if (chosen.isEmpty()) {
       throw new WeightFileException(String.join(", ", specs), select == null
-          ? "no tensors found" : "no tensor name matches --select '" + select.pattern()
+          ? "no tensors found" : "no tensor name matches --select '" + Text.name(select.pattern())
           + "'; names found: " + names(all));
     }
     if (byName) {
       chosen.sort(Comparator.comparing(Tensor::name, NATURAL));
     }
     return group(chosen);
+  }
+
+  /**
+   * Whether {@code select} matches all of {@code name}. java.util.regex recurses per repetition of
+   * some patterns, so a long name can overflow the stack: that is reported as a usage error.
+   */
+  static boolean matches(Pattern select, String name) throws UsageException {
+    try {
+      return select.matcher(name).matches();
+    } catch (StackOverflowError e) {
+      throw new UsageException("--select: regular expression '" + Text.name(select.pattern())
+          + "' overflows the stack on tensor name '" + Text.name(name) + "'; simplify it (e.g. '.*' or"
+          + " possessive '(?:a|b)*+' instead of '(a|b)*')", ProbeCli.USAGE);
+    }
   }
 
   /** Groups tensors (already selected and ordered) into chained dense layers; see the class doc. */
@@ -132,18 +146,49 @@ public record WeightStack(List<Layer> layers) {
       if (w.shape()[0] == 0 || w.shape()[1] == 0) {
         throw new WeightFileException("tensor '" + w.name() + "'", "empty weight " + w.shapeString());
       }
+      requireFinite(w);
+      if (biases[l] != null) {
+        requireFinite(biases[l]);
+      }
       layers.add(new Layer(w, biases[l]));
     }
     return new WeightStack(layers);
   }
 
+  /** Fails naming the tensor and the element (multi-index) of its first NaN or ±∞. */
+  static void requireFinite(Tensor t) throws WeightFileException {
+    float[] d = t.data();
+    for (int k = 0; k < d.length; k++) {
+      if (!Float.isFinite(d[k])) {
+        int[] shape = t.shape();
+        int[] at = new int[shape.length];
+        long rest = k;
+        for (int i = shape.length - 1; i >= 0; i--) {
+          at[i] = (int) (rest % shape[i]);
+          rest /= shape[i];
+        }
+        throw new WeightFileException("tensor '" + Text.name(t.name()) + "'", "element "
+            + java.util.Arrays.toString(at) + " (flat index " + k + ") is " + d[k]
+            + "; the probe needs finite weights and biases");
+      }
+    }
+  }
+
   /** Reads one weight file by its extension. */
   public static List<Tensor> readFile(Path p) throws WeightFileException {
-    String file = p.getFileName().toString();
+    if (Files.isDirectory(p)) {
+      throw new WeightFileException(p.toString(), "is a directory; name weight files, or a glob such"
+          + " as dir/*.npy");
+    }
+    Path fileName = p.getFileName();
+    String file = fileName == null ? p.toString() : fileName.toString();
     String lower = file.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".npz")) {
-      if (!Files.isRegularFile(p)) {
+      if (!Files.exists(p)) {
         throw new WeightFileException(p.toString(), "no such file");
+      }
+      if (!Files.isReadable(p)) {
+        throw new WeightFileException(p.toString(), "cannot be read: permission denied");
       }
       return Npz.read(p);
     }
@@ -157,27 +202,42 @@ public record WeightStack(List<Layer> layers) {
       bytes = Files.readAllBytes(p);
     } catch (NoSuchFileException e) {
       throw new WeightFileException(p.toString(), "no such file");
-    } catch (IOException | OutOfMemoryError e) {
-      throw new WeightFileException(p.toString(), "cannot be read (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new WeightFileException(p.toString(), "cannot be read: " + Text.reason(e));
+    } catch (OutOfMemoryError e) {
+      throw new WeightFileException(p.toString(), "cannot be read: out of memory (raise -Xmx with"
+          + " GRADKERNEL_JVM_OPTS)");
     }
     return npy ? List.of(Npy.read(p.toString(), file.substring(0, file.length() - 4), bytes))
         : Safetensors.read(p.toString(), bytes);
   }
 
-  /** The files a spec names: itself, or the natural-ordered matches of a glob in its last element. */
+  /**
+   * The files a spec names: itself if such a file exists (even when its name holds glob
+   * characters, e.g. {@code w[1].npy}), else the natural-ordered matches of a glob in its last
+   * element.
+   */
   static List<Path> expand(String spec) throws WeightFileException {
-    Path p = Path.of(spec);
+    Path p;
+    try {
+      p = Path.of(spec);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new WeightFileException(spec, "invalid file name (" + e.getReason() + ")");
+    }
     Path nameP = p.getFileName();
     String name = nameP == null ? spec : nameP.toString();
-    if (!name.matches(".*[*?\\[{].*")) {
+    if (!name.matches(".*[*?\\[{].*") || Files.exists(p)) {
       return List.of(p);
     }
     Path dir = p.getParent() == null ? Path.of(".") : p.getParent();
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, name)) {
       ds.forEach(out::add);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new WeightFileException(spec, "cannot list files (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new WeightFileException(spec, "cannot list the files in " + dir + ": " + (Files.isDirectory(dir)
+          ? Text.reason(e) : "no such directory"));
+    } catch (IllegalArgumentException e) {
+      throw new WeightFileException(spec, "bad glob pattern (" + e.getMessage() + ")");
     }
     if (out.isEmpty()) {
       throw new WeightFileException(spec, "no file matches");
@@ -227,7 +287,7 @@ public record WeightStack(List<Layer> layers) {
   private static String names(List<Tensor> tensors) {
     List<String> n = new ArrayList<>();
     for (Tensor t : tensors) {
-      n.add(t.name() + t.shapeString());
+      n.add(Text.name(t.name()) + t.shapeString());
       if (n.size() == 12) {
         n.add("…");
         break;

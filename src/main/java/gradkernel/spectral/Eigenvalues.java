@@ -9,11 +9,50 @@ import java.util.Objects;
  * Error per eigenvalue ≈ ε·‖A‖·condition of that eigenvalue; for a defective (Jordan) block of
  * size k the error grows to ≈ (ε‖A‖)^(1/k), which is inherent to the problem, not the method.
  *
- * @param re real parts, length n
- * @param im imaginary parts; complex pairs appear as consecutive conjugates
+ * <p>An immutable value: eigenvalue k is {@link #re(int) re(k)} + i·{@link #im(int) im(k)}, complex
+ * pairs as consecutive conjugates, in the order the QR iteration deflates them (not sorted).
+ * {@link #re()} and {@link #im()} return fresh copies; equality compares the values.
  */
-public record Eigenvalues(double[] re, double[] im) {
+public final class Eigenvalues {
   private static final int MAX_ITS_PER_EIGENVALUE = 60;
+
+  private final double[] re;
+  private final double[] im;
+
+  private Eigenvalues(double[] re, double[] im) {
+    this.re = re;
+    this.im = im;
+  }
+
+  /** Number of eigenvalues n (with multiplicity). */
+  public int size() {
+    return re.length;
+  }
+
+  /** Real part of eigenvalue k, k in [0, n). */
+  public double re(int k) {
+    return re[Objects.checkIndex(k, re.length)];
+  }
+
+  /** Imaginary part of eigenvalue k, k in [0, n). */
+  public double im(int k) {
+    return im[Objects.checkIndex(k, im.length)];
+  }
+
+  /** |λ_k| = hypot(re(k), im(k)). */
+  public double abs(int k) {
+    return Math.hypot(re(k), im(k));
+  }
+
+  /** A copy of the real parts, length n. */
+  public double[] re() {
+    return re.clone();
+  }
+
+  /** A copy of the imaginary parts, length n. */
+  public double[] im() {
+    return im.clone();
+  }
 
   /** Eigenvalues of the n×n matrix; throws on non-square, zero size, NaN/Inf, or non-convergence. */
   public static Eigenvalues of(Matrix m) {
@@ -52,6 +91,29 @@ public record Eigenvalues(double[] re, double[] im) {
       r = Math.max(r, Math.hypot(re[i], im[i]));
     }
     return r;
+  }
+
+  /** Equal iff the other holds the same eigenvalues in the same order (bitwise, as Arrays.equals). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Eigenvalues e && java.util.Arrays.equals(re, e.re)
+        && java.util.Arrays.equals(im, e.im);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(re) + java.util.Arrays.hashCode(im);
+  }
+
+  /** "Eigenvalues[re ± im i, ...]", for messages. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Eigenvalues[");
+    for (int i = 0; i < re.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(re[i]).append(im[i] < 0 ? " - " : " + ")
+          .append(Math.abs(im[i])).append('i');
+    }
+    return sb.append(']').toString();
   }
 
   private static void hessenberg(double[][] a) {

@@ -40,7 +40,7 @@ public final class GrowthBounds {
 
   /**
    * Residual chain h_l = h_{l−1} + g(W h_{l−1}): upper log10(1 + sup|g'|σ_max), lower
-   * log10(1 − sup|g'|σ_max) where W is square and sup|g'|σ_max < 1 (then I + J is provably
+   * log10(1 − sup|g'|σ_max) where W is square and sup|g'|σ_max &lt; 1 (then I + J is provably
    * invertible by a Neumann series), empty otherwise.
    */
   public static Layer[] residual(List<Matrix> weights, List<Activation> activations) {

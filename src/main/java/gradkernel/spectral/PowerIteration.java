@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * <p>Stopping rule: stop when the residual ‖Wᵀu − σv‖ ≤ tol·σ, or at the iteration cap (then
  * {@code converged == false}). The residual certifies that SOME singular value lies within it of σ;
  * a small relative change alone is not used, because on gapless spectra (e.g. a 1024² Gaussian) σ
- * creeps by < 1e-4 per step while still 1% low. Float gemv limits the reachable tol to ~1e-6.
+ * creeps by &lt; 1e-4 per step while still 1% low. Float gemv limits the reachable tol to ~1e-6.
  * Not thread-safe: one instance per tracked matrix.
  *
  * <p>Prefer {@link Lanczos}: same warm-start cost (1 pair on a slightly changed matrix), and cold it
@@ -54,10 +54,11 @@ public final class PowerIteration {
   }
 
   /**
-   * Estimates σ_max(W) for W of this instance's shape, to relative change {@code tol} within
-   * {@code maxIterations} gemv pairs (residual rule above). Throws on shape mismatch, tol not in
-   * (0,1), cap < 1, or a
-   * non-finite product (NaN/Inf in W).
+   * Estimates σ_max(W) for W of this instance's shape until the residual ‖Wᵀu − σv‖ ≤ tol·σ (the
+   * stopping rule above; the relative change of σ is reported, not used), within
+   * {@code maxIterations} gemv pairs ({@code converged == false} at the cap). Throws
+   * IllegalArgumentException on shape mismatch, tol not in (0, 1), cap &lt; 1, or a non-finite
+   * product (NaN/Inf in W).
    */
   public SpectralNormEstimate estimate(Matrix a, double tol, int maxIterations) {
     Objects.requireNonNull(a, "a");

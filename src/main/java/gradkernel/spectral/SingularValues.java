@@ -9,9 +9,19 @@ import java.util.Objects;
  * (Hestenes) rotations in double precision. One-sided Jacobi is accurate to a small multiple of
  * double epsilon relative to σ_max (and to high relative accuracy on well-scaled columns), so the
  * results are used as the "exact" reference for float inputs, e.g. by upper growth bounds.
+ *
+ * <p>Any finite float matrix is accepted, including rank-deficient ones and entries anywhere in
+ * float range (3e38 or 1e-45): the matrix is first scaled by a power of two (exact) so its largest
+ * entry lies in [1, 2), and a column whose norm falls below √(m·n)·ε·‖A‖_F (ε = 2⁻⁵²) is treated as
+ * converged — it is numerically zero, and rotating rounding noise against the other columns never
+ * converges. Singular values below that level are therefore reported with absolute error of the
+ * order of √(m·n)·ε·‖A‖_F (≈ 3e-14·‖A‖_F for 128×128), far inside {@link GrowthBounds#SVD_SLACK}.
+ * Cost: O(sweeps·m·n²) with typically 6–12 sweeps; at 1024×1024 that is tens of seconds, so large
+ * matrices want {@link Lanczos} for σ_max.
  */
 public final class SingularValues {
   private static final int MAX_SWEEPS = 60;
+  private static final double EPS = 0x1p-52;
 
   private SingularValues() {}
 
@@ -24,8 +34,7 @@ public final class SingularValues {
     boolean wide = a.cols() > a.rows();
     int m = wide ? a.cols() : a.rows();
     int n = wide ? a.rows() : a.cols();
-    // column-major copy: col[j][i] so that column rotations touch contiguous memory.
-    double[][] col = new double[n][m];
+    double maxAbs = 0;
     for (int i = 0; i < a.rows(); i++) {
       for (int j = 0; j < a.cols(); j++) {
         float x = a.get(i, j);
@@ -33,6 +42,23 @@ public final class SingularValues {
           throw new IllegalArgumentException("SingularValues: non-finite entry " + x + " at ("
               + i + ", " + j + ") of " + a.shape() + " matrix");
         }
+        maxAbs = Math.max(maxAbs, Math.abs((double) x));
+      }
+    }
+    double[] s = new double[n];
+    if (maxAbs == 0) {
+      return s;
+    }
+    // Power-of-two scaling (exact): the largest entry lands in [1, 2), squares cannot under/overflow.
+    int exp = Math.getExponent(maxAbs);
+    double down = Math.scalb(1.0, -exp);
+    // column-major copy: col[j][i] so that column rotations touch contiguous memory.
+    double[][] col = new double[n][m];
+    double fro2 = 0;
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < a.cols(); j++) {
+        double x = a.get(i, j) * down;
+        fro2 += x * x;
         if (wide) {
           col[i][j] = x;
         } else {
@@ -40,12 +66,14 @@ public final class SingularValues {
         }
       }
     }
+    // Columns with squared norm at or below this are numerically zero relative to ‖A‖_F.
+    double negligible = (double) m * n * EPS * EPS * fro2;
     boolean converged = false;
     for (int sweep = 0; sweep < MAX_SWEEPS && !converged; sweep++) {
       converged = true;
       for (int p = 0; p < n - 1; p++) {
         for (int q = p + 1; q < n; q++) {
-          converged &= rotate(col[p], col[q]);
+          converged &= rotate(col[p], col[q], negligible);
         }
       }
     }
@@ -53,9 +81,8 @@ public final class SingularValues {
       throw new ArithmeticException("SingularValues: Jacobi did not converge in " + MAX_SWEEPS
           + " sweeps for " + a.shape() + " matrix");
     }
-    double[] s = new double[n];
     for (int j = 0; j < n; j++) {
-      s[j] = norm(col[j]);
+      s[j] = Math.scalb(norm(col[j]), exp);
     }
     Arrays.sort(s);
     for (int i = 0; i < n / 2; i++) {
@@ -92,8 +119,11 @@ public final class SingularValues {
     }
   }
 
-  /** Orthogonalizes columns x, y by one Jacobi rotation; returns true if already orthogonal. */
-  private static boolean rotate(double[] x, double[] y) {
+  /**
+   * Orthogonalizes columns x, y by one Jacobi rotation; returns true if already orthogonal or if
+   * either column's squared norm is at most {@code negligible} (numerically zero).
+   */
+  private static boolean rotate(double[] x, double[] y, double negligible) {
     double alpha = 0;
     double beta = 0;
     double gamma = 0;
@@ -102,7 +132,8 @@ public final class SingularValues {
       beta += y[i] * y[i];
       gamma += x[i] * y[i];
     }
-    if (gamma == 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) {
+    if (gamma == 0 || alpha <= negligible || beta <= negligible
+        || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) {
       return true;
     }
     double zeta = (beta - alpha) / (2 * gamma);

@@ -1,101 +1,189 @@
 package gradkernel.tensor;
 
 import gradkernel.kernel.Kernels;
+import java.util.Objects;
 
 /**
- * Checked BLAS-style operations on {@link Vec} and {@link Matrix} views, dispatched to
- * {@link Kernels#active()}. Shapes are validated once at entry, before any element is written;
- * the kernels then run unchecked. Nothing here allocates.
+ * Checked BLAS-level operations on {@link Vec} and {@link Matrix} views: the public entry to every
+ * kernel of the library (the kernels themselves are internal to the module and unchecked).
+ * Shapes are validated once at entry, before any element is written ({@code
+ * IllegalArgumentException} naming the operation and the shapes; {@code NullPointerException}
+ * naming the argument); the kernels then run unchecked. Nothing here allocates.
+ *
+ * <p>Dispatch: the Vector API kernels when {@code jdk.incubator.vector} is in the boot layer,
+ * else the scalar reference kernels ({@code -Dgradkernel.kernels=scalar} forces them);
+ * {@link #implementation()} says which. Rounding bounds below are those of both; they never
+ * depend on thread count. u = 2⁻²⁴, γ_n = n·u/(1 − n·u).
  */
 public final class Blas {
   private static final Kernels K = Kernels.active();
 
   private Blas() {}
 
-  /** Σ x[i]·y[i]; x and y of equal length. Error bound: see {@link Kernels#dot}. */
+  /** Name of the kernels in use, e.g. {@code "panama-512"} (Vector API, 512-bit) or {@code "scalar"}. */
+  public static String implementation() {
+    return K.name();
+  }
+
+  /**
+   * Σ x[i]·y[i], accumulated in float with FMA; x and y of equal length. |error| ≤
+   * γ_n·Σ|x[i]·y[i]|.
+   */
   public static float dot(Vec x, Vec y) {
-    Checks.sameLength("dot(x, y)", x.length(), y.length());
+    sameLength("dot", x, "y", y);
     return K.dot(x.length(), x.data(), x.offset(), y.data(), y.offset());
   }
 
-  /** y += alpha·x; x and y of equal length. */
+  /** y += alpha·x (one rounding per element); x and y of equal length. */
   public static void axpy(float alpha, Vec x, Vec y) {
-    Checks.sameLength("axpy(x, y)", x.length(), y.length());
+    sameLength("axpy", x, "y", y);
     K.axpy(x.length(), alpha, x.data(), x.offset(), y.data(), y.offset());
   }
 
-  /** x *= alpha. */
+  /** x *= alpha (one rounding per element). */
   public static void scal(float alpha, Vec x) {
-    K.scal(x.length(), alpha, x.data(), x.offset());
+    K.scal(Objects.requireNonNull(x, "x").length(), alpha, x.data(), x.offset());
   }
 
-  /** Overflow-safe Euclidean norm, as double. */
-  public static double nrm2(Vec x) {
-    return K.nrm2(x.length(), x.data(), x.offset());
+  /**
+   * out[i] = x[i]·y[i] (Hadamard product, one rounding per element); x, y and out of equal length.
+   * out may be x or y (in place), but must not partially overlap them.
+   */
+  public static void mul(Vec x, Vec y, Vec out) {
+    sameLength("mul", x, "y", y);
+    sameLength("mul", x, "out", out);
+    K.mul(x.length(), x.data(), x.offset(), y.data(), y.offset(), out.data(), out.offset());
   }
 
-  /** Σ x[i]² in double (finite iff every element is finite). */
+  /** x[i] = min(max(x[i], lo), hi), exact; NaN stays NaN. Requires lo ≤ hi (neither NaN). */
+  public static void clamp(float lo, float hi, Vec x) {
+    Objects.requireNonNull(x, "x");
+    if (!(lo <= hi)) {
+      throw new IllegalArgumentException("clamp: need lo <= hi, got lo " + lo + ", hi " + hi);
+    }
+    K.clamp(x.length(), lo, hi, x.data(), x.offset());
+  }
+
+  /**
+   * Σ x[i]² in double: finite iff every element is finite (squares of floats are exact in double
+   * and 2³¹ of them cannot overflow). Relative error ≤ (n/2 + 1)·2⁻⁵³.
+   */
   public static double sumOfSquares(Vec x) {
-    return K.sumOfSquares(x.length(), x.data(), x.offset());
+    return K.sumOfSquares(Objects.requireNonNull(x, "x").length(), x.data(), x.offset());
   }
 
-  /** max |x[i]|; NaN if any element is NaN; 0 for an empty vector. */
+  /**
+   * Overflow-safe Euclidean norm √(Σ x[i]²) as double; finite for finite input of any magnitude.
+   * Relative error ≤ (n/2 + 1)·2⁻⁵³.
+   */
+  public static double nrm2(Vec x) {
+    return K.nrm2(Objects.requireNonNull(x, "x").length(), x.data(), x.offset());
+  }
+
+  /** max |x[i]|, exact; NaN if any element is NaN; 0 for an empty vector. */
   public static float maxAbs(Vec x) {
-    return K.maxAbs(x.length(), x.data(), x.offset());
+    return K.maxAbs(Objects.requireNonNull(x, "x").length(), x.data(), x.offset());
   }
 
-  /** y = alpha·A·x + beta·y; A m×n, x length n, y length m; y must not overlap A or x. */
+  /** Index (0-based, within the view) of the first NaN or ±∞ element of x, or -1 if none. */
+  public static int indexOfNonFinite(Vec x) {
+    return K.indexOfNonFinite(Objects.requireNonNull(x, "x").length(), x.data(), x.offset());
+  }
+
+  /**
+   * y = alpha·A·x + beta·y; A m×n, x length n, y length m; y must not overlap A or x. When beta
+   * == 0, y is not read. Each y[i] within γ_{n+2}·(|alpha|·Σ_j|a_ij·x_j| + |beta·y_i|).
+   */
   public static void gemv(float alpha, Matrix a, Vec x, float beta, Vec y) {
+    nonNull(a, x, y);
     Checks.sameLength("gemv: x vs A " + a.shape() + " columns", a.cols(), x.length());
     Checks.sameLength("gemv: y vs A " + a.shape() + " rows", a.rows(), y.length());
     K.gemv(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
 
-  /** y = alpha·Aᵀ·x + beta·y; A m×n, x length m, y length n; y must not overlap A or x. */
+  /**
+   * y = alpha·Aᵀ·x + beta·y; A m×n, x length m, y length n; y must not overlap A or x. When beta
+   * == 0, y is not read. Each y[j] within γ_{m+2}·(|alpha|·Σ_i|a_ij·x_i| + |beta·y_j|).
+   */
   public static void gemvT(float alpha, Matrix a, Vec x, float beta, Vec y) {
+    nonNull(a, x, y);
     Checks.sameLength("gemvT: x vs A " + a.shape() + " rows", a.rows(), x.length());
     Checks.sameLength("gemvT: y vs A " + a.shape() + " columns", a.cols(), y.length());
     K.gemvT(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
 
-  /** A += alpha·x·yᵀ; A m×n, x length m, y length n. */
+  /** A += alpha·x·yᵀ (one fused rounding per element); A m×n, x length m, y length n. */
   public static void ger(float alpha, Vec x, Vec y, Matrix a) {
+    nonNull(a, x, y);
     Checks.sameLength("ger: x vs A " + a.shape() + " rows", a.rows(), x.length());
     Checks.sameLength("ger: y vs A " + a.shape() + " columns", a.cols(), y.length());
     K.ger(a.rows(), a.cols(), alpha, x.data(), x.offset(), y.data(), y.offset(), a.data(),
         a.offset(), a.ld());
   }
 
-  /**
-   * C = alpha·op(A)·op(B) + beta·C with op(X) = Xᵀ when the flag is set. op(A) must be m×k,
-   * op(B) k×n and C m×n; C must not overlap A or B.
-   */
-  public static void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b,
-      float beta, Matrix c) {
-    gemm(1, transA, transB, alpha, a, b, beta, c);
+  /** NPE naming {@code otherName} or x, then IAE "op: otherName vs x" on a length mismatch. */
+  private static void sameLength(String op, Vec x, String otherName, Vec other) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(other, otherName);
+    Checks.sameLength(op + ": " + otherName + " vs x", x.length(), other.length());
+  }
+
+  private static void nonNull(Matrix a, Vec x, Vec y) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
   }
 
   /**
-   * {@link #gemm(boolean, boolean, float, Matrix, Matrix, float, Matrix)} on up to
-   * {@code threads} cores (blocks of C's columns); bit-identical to the single-threaded result.
+   * C = alpha·op(A)·op(B) + beta·C on the calling thread, op(X) = X or Xᵀ as {@code transA} /
+   * {@code transB} say. op(A) must be m×k, op(B) k×n and C m×n; C must not overlap A or B. When
+   * beta == 0, C is not read (NaN in C does not propagate). Each element of C is within
+   * γ_{k+2}·(|alpha|·Σ|a·b| + |beta·c|) of the exact value (u = 2⁻²⁴).
+   *
+   * @throws NullPointerException naming the argument, if any argument is null
+   * @throws IllegalArgumentException naming the shapes, before C is written, if they disagree
    */
-  public static void gemm(int threads, boolean transA, boolean transB, float alpha, Matrix a,
-      Matrix b, float beta, Matrix c) {
+  public static void gemm(Transpose transA, Transpose transB, float alpha, Matrix a, Matrix b,
+      float beta, Matrix c) {
+    gemmParallel(1, transA, transB, alpha, a, b, beta, c);
+  }
+
+  /**
+   * {@link #gemm(Transpose, Transpose, float, Matrix, Matrix, float, Matrix) gemm} on up to
+   * {@code threads} workers (blocks of 64·j columns of C), bit-identical to the single-threaded
+   * result for every thread count. The library's parallelism policy, here as in
+   * {@code Clip.*Parallel}: work is split into fixed blocks whose results do not depend on how
+   * many workers run them, on a library-owned pool of daemon threads (one per core), never on
+   * the caller's thread count. Worth it from about 10⁷ flops; {@code threads = 1} is
+   * {@code gemm}.
+   *
+   * @param threads upper bound on concurrent workers, ≥ 1 (more than the cores is allowed, useless)
+   * @throws IllegalArgumentException if threads &lt; 1 or the shapes disagree (before C is written)
+   */
+  public static void gemmParallel(int threads, Transpose transA, Transpose transB, float alpha,
+      Matrix a, Matrix b, float beta, Matrix c) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    int m = transA ? a.cols() : a.rows();
-    int k = transA ? a.rows() : a.cols();
-    int kb = transB ? b.cols() : b.rows();
-    int n = transB ? b.rows() : b.cols();
+    Objects.requireNonNull(transA, "transA");
+    Objects.requireNonNull(transB, "transB");
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(c, "c");
+    int m = transA.rows(a);
+    int k = transA.cols(a);
+    int kb = transB.rows(b);
+    int n = transB.cols(b);
+    boolean ta = transA.transposed();
+    boolean tb = transB.transposed();
     if (k != kb || c.rows() != m || c.cols() != n) {
       throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + " (A " + a.shape()
-          + (transA ? "ᵀ" : "") + "), op(B) " + kb + "x" + n + " (B " + b.shape()
-          + (transB ? "ᵀ" : "") + "), C " + c.shape() + ": need op(A) m×k, op(B) k×n, C m×n");
+          + (ta ? "ᵀ" : "") + "), op(B) " + kb + "x" + n + " (B " + b.shape()
+          + (tb ? "ᵀ" : "") + "), C " + c.shape() + ": need op(A) m×k, op(B) k×n, C m×n");
     }
-    K.gemmParallel(threads, transA, transB, m, n, k, alpha, a.data(), a.offset(), a.ld(),
+    K.gemmParallel(threads, ta, tb, m, n, k, alpha, a.data(), a.offset(), a.ld(),
         b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
   }
 }

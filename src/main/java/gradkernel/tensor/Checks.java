@@ -37,7 +37,7 @@ public final class Checks {
 
   /**
    * Throws unless a row-major rows×cols matrix with leading dimension ld starting at off fits in
-   * an array of length {@code length}.
+   * {@code data}; names {@code arg}.
    */
   public static void matrix(String arg, float[] data, int off, int rows, int cols, int ld) {
     Objects.requireNonNull(data, arg);

@@ -4,6 +4,10 @@ package gradkernel.tensor;
  * A row-major float32 matrix view: element (i, j) is {@code data[offset + i * ld + j]}. Weights
  * of a layer mapping R^in → R^out are stored {@code [out, in]} (PyTorch's layout), so
  * {@code rows = out, cols = in}. No copy is made.
+ *
+ * <p>Equality is the record's: two views are equal when they view the <em>same array object</em>
+ * (compared by reference, as arrays are) with the same offset, shape and leading dimension, i.e.
+ * the same storage window. Element values are never compared (they change through any view).
  */
 public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
 
@@ -75,15 +79,5 @@ public record Matrix(float[] data, int offset, int rows, int cols, int ld) {
   @Override
   public String toString() {
     return "Matrix[" + shape() + ", ld=" + ld + "]";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return this == o;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(this);
   }
 }

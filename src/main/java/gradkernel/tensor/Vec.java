@@ -3,6 +3,12 @@ package gradkernel.tensor;
 /**
  * A float32 vector view: {@code length} contiguous elements of {@code data} starting at
  * {@code offset}. No copy is made; writes through the view change the caller's array.
+ *
+ * <p>Equality is the record's: two views are equal when they view the <em>same array object</em>
+ * (compared by reference, as arrays are) with the same offset and length, i.e. the same storage
+ * window. Element values are never compared: they change through any view, and an equality that
+ * followed them would break hash-based collections. Compare contents with
+ * {@code Arrays.equals(a.toArray(), b.toArray())}.
  */
 public record Vec(float[] data, int offset, int length) {
 
@@ -45,15 +51,5 @@ public record Vec(float[] data, int offset, int length) {
   @Override
   public String toString() {
     return "Vec[" + length + "]";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return this == o;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(this);
   }
 }

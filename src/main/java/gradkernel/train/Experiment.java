@@ -1,6 +1,6 @@
 package gradkernel.train;
 
-import gradkernel.probe.Json;
+import gradkernel.io.Json;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package gradkernel.train;
 
 import gradkernel.optim.MonitorEvent;
-import gradkernel.probe.Json;
+import gradkernel.io.Json;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
 import java.io.BufferedWriter;

@@ -57,7 +57,8 @@ class JacobianProfileTest {
         Matrix tail = c.jacobian(tape, 1, c.size());
         Matrix head = c.jacobian(tape, 0, 1);
         Matrix prod = Matrix.zeros(tail.rows(), head.cols());
-        gradkernel.tensor.Blas.gemm(false, false, 1f, tail, head, 0f, prod);
+        gradkernel.tensor.Blas.gemm(gradkernel.tensor.Transpose.NO, gradkernel.tensor.Transpose.NO,
+            1f, tail, head, 0f, prod);
         for (int i = 0; i < prod.rows(); i++) {
           for (int k = 0; k < prod.cols(); k++) {
             assertEquals(j.get(i, k), prod.get(i, k), 4 * tol * (1 + Math.abs(j.get(i, k))));
@@ -197,8 +198,12 @@ class JacobianProfileTest {
     assertEquals(4096, ex.totalGain(), 1e-12);
     assertEquals(8, ex.geometricMeanGain(), 1e-12);
     assertEquals(Verdict.EXPLODING, ex.verdict());
-    GradientProfile edge = profile(scaled(3, 4, 10f), up); // R = 1000: not above the threshold
-    assertEquals(Verdict.STABLE, edge.verdict());
+    GradientProfile edge = profile(scaled(3, 4, 10f), up); // R = 1000: not above totalGainLimit,
+    // but 10× per layer (G = 10 > 1.25, R > 10): EXPLODING since the per-layer rule (the old
+    // end-to-end-only rule said STABLE); with the per-layer rule off it is STABLE again.
+    assertEquals(Verdict.EXPLODING, edge.verdict());
+    assertEquals(Verdict.STABLE,
+        edge.verdict(VerdictRule.DEFAULT.withMeanGainLimit(Double.POSITIVE_INFINITY)));
     assertEquals(Verdict.VANISHING, profile(scaled(4, 4, 0.125f), up).verdict());
     assertEquals(Verdict.STABLE, profile(scaled(16, 4, 1f), up).verdict());
     GradientProfile zero = profile(scaled(2, 4, 1f), new float[4]);

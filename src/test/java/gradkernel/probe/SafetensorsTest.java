@@ -55,6 +55,28 @@ class SafetensorsTest {
     assertMessage("no tensors", TestFiles.safetensors("{\"__metadata__\":{}}", new byte[0]));
   }
 
+  /** Zero-size tensors may share offsets with anything; the verdict must not depend on key order. */
+  @Test
+  void zeroSizeTensorsMayShareOffsetsInEitherKeyOrder() throws Exception {
+    String full = "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
+    for (String empty : new String[] {
+        "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}",
+        "\"e\":{\"dtype\":\"F64\",\"shape\":[3,0],\"data_offsets\":[4,4]}",
+        "\"e\":{\"dtype\":\"F32\",\"shape\":[0,5],\"data_offsets\":[8,8]}"}) {
+      for (String header : new String[] {"{" + full + "," + empty + "}", "{" + empty + "," + full + "}"}) {
+        List<Tensor> ts = Safetensors.read("m", TestFiles.safetensors(header, new byte[8]));
+        assertEquals(2, ts.size(), header);
+        Tensor w = ts.stream().filter(t -> t.name().equals("w")).findFirst().orElseThrow();
+        assertEquals(2, w.data().length, header);
+      }
+    }
+    // Non-empty tensors still may not overlap, in either order.
+    String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
+    String b = "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}";
+    assertMessage("overlap", TestFiles.safetensors("{" + a + "," + b + "}", new byte[8]));
+    assertMessage("overlap", TestFiles.safetensors("{" + b + "," + a + "}", new byte[8]));
+  }
+
   private static void assertMessage(String part, byte[] bytes) {
     WeightFileException e = assertThrows(WeightFileException.class,
         () -> Safetensors.read("m.safetensors", bytes));

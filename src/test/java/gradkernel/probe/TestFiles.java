@@ -1,5 +1,6 @@
 package gradkernel.probe;
 
+import gradkernel.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

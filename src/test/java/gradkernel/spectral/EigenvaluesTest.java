@@ -30,9 +30,13 @@ class EigenvaluesTest {
   }
 
   private static double[] sortedKeys(Eigenvalues e) {
-    double[] k = new double[e.re().length];
+    return sortedKeys(e.re(), e.im());
+  }
+
+  private static double[] sortedKeys(double[] re, double[] im) {
+    double[] k = new double[re.length];
     for (int i = 0; i < k.length; i++) {
-      k[i] = e.re()[i] * 1000 + e.im()[i];
+      k[i] = re[i] * 1000 + im[i];
     }
     Arrays.sort(k);
     return k;
@@ -76,12 +80,12 @@ class EigenvaluesTest {
     double[] expIm = {1.2 * Math.sin(0.7), -1.2 * Math.sin(0.7), 0.5 * Math.sin(2.0),
         -0.5 * Math.sin(2.0), 0};
     double[] got = sortedKeys(e);
-    double[] exp = sortedKeys(new Eigenvalues(expRe, expIm));
+    double[] exp = sortedKeys(expRe, expIm);
     for (int i = 0; i < 5; i++) {
       assertEquals(exp[i], got[i], 1e-3, "sorted key " + i); // keys are 1000·re + im
     }
     for (int i = 0; i < 5; i++) {
-      double m = Math.hypot(e.re()[i], e.im()[i]);
+      double m = e.abs(i);
       assertTrue(Math.abs(m - 1.2) < 1e-5 || Math.abs(m - 0.5) < 1e-5
           || Math.abs(m - 0.3) < 1e-5, "modulus " + m);
     }
@@ -95,8 +99,8 @@ class EigenvaluesTest {
     double[][] j = {{2, 1, 0}, {0, 2, 1}, {0, 0, 2}};
     Eigenvalues e = Eigenvalues.of(conjugate(j, 5));
     for (int i = 0; i < 3; i++) {
-      assertEquals(2, e.re()[i], 3e-2);
-      assertEquals(0, e.im()[i], 3e-2);
+      assertEquals(2, e.re(i), 3e-2);
+      assertEquals(0, e.im(i), 3e-2);
     }
     // exact in float (already triangular): exact answer.
     Matrix exact = Matrix.of(new float[] {2, 1, 0, 0, 2, 1, 0, 0, 2}, 3, 3);
@@ -113,5 +117,22 @@ class EigenvaluesTest {
     nan.set(1, 0, Float.POSITIVE_INFINITY);
     assertThrows(IllegalArgumentException.class, () -> Eigenvalues.of(nan));
     assertEquals(0.0, Eigenvalues.of(Matrix.zeros(1, 1)).radius());
+  }
+
+  /** A value, not a view: accessors hand out copies, equality compares the eigenvalues. */
+  @Test
+  void immutableValueWithCopyingAccessors() {
+    Matrix m = Matrix.of(new float[] {0, -2, 2, 0}, 2, 2); // ±2i
+    Eigenvalues e = Eigenvalues.of(m);
+    assertEquals(2, e.size());
+    double[] im = e.im();
+    im[0] = 99;
+    assertEquals(2, Math.abs(e.im(0)), 1e-12, "a copy was handed out");
+    assertEquals(-e.im(0), e.im(1), 0.0, "conjugate pair");
+    assertEquals(e, Eigenvalues.of(m));
+    assertEquals(e.hashCode(), Eigenvalues.of(m).hashCode());
+    assertNotEquals(e, Eigenvalues.of(Matrix.of(new float[] {0, -3, 3, 0}, 2, 2)));
+    assertThrows(IndexOutOfBoundsException.class, () -> e.re(2));
+    assertTrue(e.toString().contains("i"), e.toString());
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradkernel.probe.Json;
+import gradkernel.io.Json;
 import gradkernel.probe.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package gradkernel.probe;
+package gradkernel.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,8 +114,15 @@ public final class Json {
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
+          // C0 must be escaped; DEL, C1, the line separators and lone surrogates are escaped too,
+          // so the text is plain printable ASCII/Unicode on any terminal and valid UTF-8 when encoded.
+          boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1));
+          if (pair) {
+            sb.append(c).append(s.charAt(++i));
+          } else if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029
+              || Character.isSurrogate(c)) {
+            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
           } else {
             sb.append(c);
           }

@@ -1,4 +1,4 @@
-package gradkernel.probe;
+package gradkernel.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

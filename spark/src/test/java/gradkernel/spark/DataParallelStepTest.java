@@ -1,0 +1,89 @@
+package gradkernel.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gradkernel.activation.Activations;
+import gradkernel.chain.Chain;
+import gradkernel.chain.Dense;
+import gradkernel.optim.AdamW;
+import gradkernel.optim.ParameterSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A data-parallel step on Spark (local[2]) gives one machine's new weights bit for bit. */
+class DataParallelStepTest {
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    sc = SparkSupport.localContext("gradkernel-data-parallel");
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.stop();
+  }
+
+  static float[] rand(Random r, int n, double scale) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (r.nextGaussian() * scale);
+    }
+    return a;
+  }
+
+  static Chain model() {
+    Random r = new Random(7);
+    return Chain.of(Dense.of(rand(r, 32 * 12, 0.3), 32, 12, rand(r, 32, 0.1), Activations.TANH),
+        Dense.of(rand(r, 3 * 32, 0.3), 3, 32, rand(r, 3, 0.1), Activations.IDENTITY));
+  }
+
+  static List<Block> blocks(int count, long seed) {
+    Random r = new Random(seed);
+    List<Block> bs = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      int n = 3 + r.nextInt(6);
+      bs.add(new Block(b, n, rand(r, n * 12, 1), rand(r, n * 3, 2)));
+    }
+    return bs;
+  }
+
+  static AdamW optimizer() {
+    return new AdamW(ParameterSet.of(model()), 1e-2).weightDecay(0.1);
+  }
+
+  @Test
+  void sparkStepsEqualOneMachineForEveryPartitionCount() {
+    AdamW local = optimizer();
+    List<List<Block>> batches = List.of(blocks(7, 1), blocks(7, 2), blocks(7, 3));
+    List<Double> localNorms = new ArrayList<>();
+    for (List<Block> batch : batches) {
+      localNorms.add(DataParallelStep.stepLocally(batch, DataParallelStepTest::model, local, 0.5));
+    }
+    assertTrue(localNorms.get(0) > 0.5, "the clip is active: " + localNorms);
+    for (int partitions : new int[] {1, 2, 3, 5}) {
+      AdamW dist = optimizer();
+      for (int s = 0; s < batches.size(); s++) {
+        List<Block> shuffled = new ArrayList<>(batches.get(s));
+        Collections.shuffle(shuffled, new Random(partitions * 31L + s));
+        double norm = DataParallelStep.step(sc, sc.parallelize(shuffled, partitions),
+            DataParallelStepTest::model, dist, 0.5);
+        assertEquals(Double.doubleToRawLongBits(localNorms.get(s)),
+            Double.doubleToRawLongBits(norm), partitions + " partitions, step " + s);
+      }
+      assertArrayEquals(local.parameters().values(), dist.parameters().values(),
+          partitions + " partitions");
+    }
+    assertFalse(java.util.Arrays.equals(local.parameters().values(),
+        ParameterSet.of(model()).values()), "the steps changed the weights");
+  }
+}

@@ -1,0 +1,286 @@
+package gradkernel.loss;
+
+import gradkernel.tensor.Matrix;
+import java.util.Objects;
+
+/**
+ * Softmax cross-entropy from logits, PyTorch's {@code cross_entropy} (log_softmax + nll_loss),
+ * with value and gradient in one pass per row. Logits are {@code [batch, classes]}; with
+ * m = max_c z_c, S = Σ_c exp(z_c − m) and log p_c = z_c − m − log S (never overflows):
+ *
+ * <ul>
+ *   <li>Class-index targets y_i, label smoothing ε (PyTorch's {@code label_smoothing}): the
+ *       target distribution is t_c = (1 − ε)·[c = y_i] + ε/C, row loss −Σ_c t_c log p_c, i.e.
+ *       (1 − ε)·(−log p_y) + (ε/C)·Σ_c(−log p_c). Rows whose target equals the ignore index
+ *       contribute 0 and get a zero gradient. MEAN divides by the number of non-ignored rows
+ *       (PyTorch without class weights); if every row is ignored the result is 0 with a zero
+ *       gradient (PyTorch returns NaN there).</li>
+ *   <li>Probability targets t (PyTorch's class-probability targets): smoothing first makes them
+ *       t' = (1 − ε)·t + ε/C, row loss −Σ_c t'_c log p_c. MEAN divides by the batch. Targets
+ *       must be finite; they are not required to be non-negative or to sum to 1 (as in
+ *       PyTorch).</li>
+ * </ul>
+ *
+ * Gradient (fused softmax − target): ∂loss/∂z_c = scale·(p_c·Σ_k t_k − t_c), which is
+ * scale·(p_c − t_c) for a distribution. Every p_c ∈ [0, 1], so gradients are finite and the
+ * value is finite for finite logits of any size. Cost: four sequential passes over each row
+ * (max, [smoothing sums,] exp-and-sum, gradient), one StrictMath.exp per logit.
+ */
+public final class CrossEntropyLoss {
+  private final Reduction reduction;
+  private final double labelSmoothing;
+  private final boolean ignores;
+  private final int ignoreIndex;
+
+  private CrossEntropyLoss(Reduction reduction, double labelSmoothing, boolean ignores,
+      int ignoreIndex) {
+    this.reduction = Objects.requireNonNull(reduction, "reduction");
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got "
+          + labelSmoothing);
+    }
+    this.labelSmoothing = labelSmoothing;
+    this.ignores = ignores;
+    this.ignoreIndex = ignoreIndex;
+  }
+
+  /** Cross-entropy with the given reduction, no label smoothing, no ignore index. */
+  public static CrossEntropyLoss of(Reduction reduction) {
+    return new CrossEntropyLoss(reduction, 0, false, 0);
+  }
+
+  /** A copy with label smoothing ε ∈ [0, 1] (PyTorch's {@code label_smoothing}). */
+  public CrossEntropyLoss withLabelSmoothing(double epsilon) {
+    return new CrossEntropyLoss(reduction, epsilon, ignores, ignoreIndex);
+  }
+
+  /**
+   * A copy that skips rows whose class-index target equals {@code index} (PyTorch's
+   * {@code ignore_index}, default there −100); it may lie outside [0, classes).
+   */
+  public CrossEntropyLoss withIgnoreIndex(int index) {
+    return new CrossEntropyLoss(reduction, labelSmoothing, true, index);
+  }
+
+  /** The reduction. */
+  public Reduction reduction() {
+    return reduction;
+  }
+
+  /** The label smoothing ε. */
+  public double labelSmoothing() {
+    return labelSmoothing;
+  }
+
+  /** Whether an ignore index is set. */
+  public boolean hasIgnoreIndex() {
+    return ignores;
+  }
+
+  /** The ignore index (meaningful only if {@link #hasIgnoreIndex()}). */
+  public int ignoreIndex() {
+    return ignoreIndex;
+  }
+
+  /**
+   * Class-index targets: logits dense {@code [batch, classes]} at off, targets[tOff ..
+   * tOff + batch) in [0, classes) (or the ignore index), gradient written dense at gradOff (null:
+   * value only; may be logits itself with gradOff == off). Returns the reduced loss.
+   */
+  public double apply(float[] logits, int off, int batch, int classes, int[] targets, int tOff,
+      float[] grad, int gradOff) {
+    int ld = Math.max(1, classes);
+    return indices(logits, off, ld, batch, classes, targets, tOff, grad, gradOff, ld);
+  }
+
+  /** Class-index targets for a {@code [batch, classes]} logits view; grad null or same shape. */
+  public double apply(Matrix logits, int[] targets, int tOff, Matrix grad) {
+    Objects.requireNonNull(logits, "logits");
+    if (grad != null) {
+      LossChecks.sameShape("grad", grad, logits);
+    }
+    return indices(logits.data(), logits.offset(), logits.ld(), logits.rows(), logits.cols(),
+        targets, tOff, grad == null ? null : grad.data(), grad == null ? 0 : grad.offset(),
+        grad == null ? 1 : grad.ld());
+  }
+
+  /**
+   * Probability targets: logits and target dense {@code [batch, classes]} at off and tOff,
+   * gradient dense at gradOff (null: value only; may be logits itself, must not overlap target).
+   */
+  public double applyProbabilities(float[] logits, int off, float[] target, int tOff, int batch,
+      int classes, float[] grad, int gradOff) {
+    int ld = Math.max(1, classes);
+    return probabilities(logits, off, ld, target, tOff, ld, batch, classes, grad, gradOff, ld);
+  }
+
+  /** Probability targets for equal-shape {@code [batch, classes]} views; grad null or same shape. */
+  public double applyProbabilities(Matrix logits, Matrix target, Matrix grad) {
+    Objects.requireNonNull(logits, "logits");
+    LossChecks.sameShape("target", target, logits);
+    if (grad != null) {
+      LossChecks.sameShape("grad", grad, logits);
+    }
+    return probabilities(logits.data(), logits.offset(), logits.ld(), target.data(),
+        target.offset(), target.ld(), logits.rows(), logits.cols(),
+        grad == null ? null : grad.data(), grad == null ? 0 : grad.offset(),
+        grad == null ? 1 : grad.ld());
+  }
+
+  private static void checkLogits(float[] x, int xo, int xld, int rows, int cols) {
+    LossChecks.matrix("logits", x, xo, rows, cols, xld);
+    if (cols < 1 && rows > 0) {
+      throw new IllegalArgumentException("logits: [" + rows + ", " + cols
+          + "] needs at least one class");
+    }
+  }
+
+  private double indices(float[] x, int xo, int xld, int rows, int cols, int[] y, int yo,
+      float[] g, int go, int gld) {
+    checkLogits(x, xo, xld, rows, cols);
+    Objects.requireNonNull(y, "targets");
+    if (yo < 0 || yo > y.length - rows) {
+      throw new IllegalArgumentException("targets: need " + rows + " class indices (batch) at "
+          + "offset " + yo + ", array has " + y.length);
+    }
+    if (g != null) {
+      LossChecks.gradient(g, go, gld, x, xo, xld, null, 0, 1, rows, cols);
+    }
+    int count = 0;
+    for (int r = 0; r < rows; r++) {
+      int t = y[yo + r];
+      if (ignores && t == ignoreIndex) {
+        continue;
+      }
+      if (t < 0 || t >= cols) {
+        throw new IllegalArgumentException("targets[" + (yo + r) + "] (row " + r + " of "
+            + rows + ") = " + t + " is outside [0, " + cols + ")"
+            + (ignores ? " and is not the ignore index " + ignoreIndex : ""));
+      }
+      count++;
+    }
+    double scale = reduction.scale(count);
+    double eps = labelSmoothing;
+    double off = eps / cols;
+    double on = 1 - eps + off;
+    double total = 0;
+    for (int r = 0; r < rows; r++) {
+      int xi = xo + r * xld;
+      int gi = go + r * gld;
+      int t = y[yo + r];
+      if (ignores && t == ignoreIndex) {
+        if (g != null) {
+          java.util.Arrays.fill(g, gi, gi + cols, 0f);
+        }
+        continue;
+      }
+      float m = rowMax(x, xi, cols);
+      double below = (double) m - x[xi + t]; // read before g may overwrite the row
+      double belowAll = eps > 0 ? belowMax(x, xi, cols, m, null, 0, 0) : 0;
+      double s = expSum(x, xi, cols, m, g, gi);
+      double logS = StrictMath.log(s);
+      total += (1 - eps) * below + off * belowAll + logS;
+      if (g != null) {
+        double inv = 1 / s;
+        float eT = g[gi + t];
+        for (int c = 0; c < cols; c++) {
+          g[gi + c] = (float) (scale * (g[gi + c] * inv - off));
+        }
+        g[gi + t] = (float) (scale * (eT * inv - on));
+      }
+    }
+    return total * scale;
+  }
+
+  private double probabilities(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows,
+      int cols, float[] g, int go, int gld) {
+    checkLogits(x, xo, xld, rows, cols);
+    LossChecks.matrix("target", y, yo, rows, cols, yld);
+    if (g != null) {
+      LossChecks.gradient(g, go, gld, x, xo, xld, y, yo, yld, rows, cols);
+    }
+    LossChecks.finite("target", y, yo, rows, cols, yld);
+    double scale = reduction.scale(rows);
+    double keep = 1 - labelSmoothing;
+    double off = labelSmoothing / cols;
+    double total = 0;
+    for (int r = 0; r < rows; r++) {
+      int xi = xo + r * xld;
+      int yi = yo + r * yld;
+      int gi = go + r * gld;
+      float m = rowMax(x, xi, cols);
+      double tSum = 0;
+      for (int c = 0; c < cols; c++) {
+        tSum += keep * y[yi + c] + off;
+      }
+      // Σ t'_c (m − z_c): non-negative terms for non-negative targets, read before g is written
+      double below = belowMax(x, xi, cols, m, y, yi, keep) + off * belowMax(x, xi, cols, m, null,
+          0, 0);
+      double s = expSum(x, xi, cols, m, g, gi);
+      total += below + tSum * StrictMath.log(s);
+      if (g != null) {
+        double q = tSum / s;
+        for (int c = 0; c < cols; c++) {
+          g[gi + c] = (float) (scale * (g[gi + c] * q - (keep * y[yi + c] + off)));
+        }
+      }
+    }
+    return total * scale;
+  }
+
+  /** max_c z_c over one row; NaN if any element is NaN. */
+  private static float rowMax(float[] x, int xi, int cols) {
+    float m = x[xi];
+    for (int c = 1; c < cols; c++) {
+      m = Math.max(m, x[xi + c]);
+    }
+    return m;
+  }
+
+  /**
+   * Σ_c w_c·(m − z_c) over one row in double, with w_c = keep·t_c when t != null, else 1; every
+   * (m − z_c) ≥ 0, so there is no cancellation.
+   */
+  private static double belowMax(float[] x, int xi, int cols, float m, float[] t, int ti,
+      double keep) {
+    double sum = 0;
+    if (t == null) {
+      for (int c = 0; c < cols; c++) {
+        sum += (double) m - x[xi + c];
+      }
+    } else {
+      for (int c = 0; c < cols; c++) {
+        sum += keep * t[ti + c] * ((double) m - x[xi + c]);
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The per-row exp-and-sum: S = Σ_c exp(z_c − m) in double, in column order, with
+   * StrictMath.exp; when dst != null each exp(z_c − m) ∈ [0, 1] is also stored (as float) at
+   * dst[di + c], which may be the row itself (z_c is read before e_c is written). The one place
+   * a vectorized exp would replace.
+   */
+  private static double expSum(float[] x, int xi, int cols, float m, float[] dst, int di) {
+    double s = 0;
+    if (dst == null) {
+      for (int c = 0; c < cols; c++) {
+        s += StrictMath.exp((double) x[xi + c] - m);
+      }
+    } else {
+      for (int c = 0; c < cols; c++) {
+        double e = StrictMath.exp((double) x[xi + c] - m);
+        dst[di + c] = (float) e;
+        s += e;
+      }
+    }
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    return "CrossEntropyLoss(" + reduction + ", labelSmoothing=" + labelSmoothing
+        + (ignores ? ", ignoreIndex=" + ignoreIndex : "") + ")";
+  }
+}
