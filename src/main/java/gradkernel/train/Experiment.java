@@ -4,7 +4,6 @@ import gradkernel.io.Json;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -86,18 +85,8 @@ public final class Experiment {
       return 0;
     }
     List<Run> runs = execute(o, err);
-    if (o.plot() != null) {
-      TrainCli.writePlot(Path.of(o.plot()), plot(o, runs));
-      if (!o.quiet()) {
-        err.println("gradkernel: plot written to " + o.plot());
-      }
-    }
-    out.print(o.json() ? Json.pretty(toMap(o, runs), 2) : table(o, runs));
-    out.flush();
-    if (out.checkError()) {
-      throw new ProbeFailure("cannot write the result to standard output");
-    }
-    return 0;
+    return TrainCli.finish(out, err, o.quiet(), o.plot(), () -> plot(o, runs),
+        o.json() ? Json.pretty(toMap(o, runs), 2) : table(o, runs));
   }
 
   /** The grid's configurations in output order: T major, then variant, then seed. */

@@ -108,26 +108,34 @@ public final class TrainCli {
     } else {
       r = trainer.run(progress);
     }
-    if (o.plot() != null) {
-      writePlot(Path.of(o.plot()), TrainPlot.render(r, trainer.history()));
-      if (!o.quiet()) {
-        err.println("gradkernel: plot written to " + o.plot());
+    TrainResult result = r;
+    return finish(out, err, o.quiet(), o.plot(), () -> TrainPlot.render(result, trainer.history()),
+        o.json() ? Json.pretty(r.toMap(), 2) : table(r));
+  }
+
+  /**
+   * Writes the plot (when asked for) and the result, then checks stdout: the common end of
+   * train and experiment. Returns 0; throws ProbeFailure (exit 1) if a write failed.
+   */
+  static int finish(PrintStream out, PrintStream err, boolean quiet, String plot,
+      java.util.function.Supplier<String> svg, String result) throws ProbeFailure {
+    if (plot != null) {
+      Path p = Path.of(plot);
+      try {
+        Files.writeString(p, svg.get(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ProbeFailure("cannot write the plot to " + p + " (" + e.getMessage() + ")");
+      }
+      if (!quiet) {
+        err.println("gradkernel: plot written to " + p);
       }
     }
-    out.print(o.json() ? Json.pretty(r.toMap(), 2) : table(r));
+    out.print(result);
     out.flush();
     if (out.checkError()) {
       throw new ProbeFailure("cannot write the result to standard output");
     }
     return 0;
-  }
-
-  static void writePlot(Path p, String svg) throws ProbeFailure {
-    try {
-      Files.writeString(p, svg, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ProbeFailure("cannot write the plot to " + p + " (" + e.getMessage() + ")");
-    }
   }
 
   /** "adding T 50, lstm 32 units, batch 32, adam lr 0.01, clip 1". */
