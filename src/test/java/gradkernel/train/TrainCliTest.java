@@ -132,6 +132,28 @@ class TrainCliTest {
   }
 
   @Test
+  void unwritablePlotIsAFailureWithOneLine() {
+    Run r = run("train", "adding", "--T", "4", "--steps", "2", "--quiet", "--plot",
+        dir.resolve("missing/dir/run.svg").toString());
+    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("gradkernel: cannot write the plot to "), r.err());
+  }
+
+  @Test
+  void fullGridEstimateComesFromACalibrationRun() throws Exception {
+    Experiment.Options o = Experiment.parse(List.of("pascanu", "--T", "4,8", "--seeds", "2",
+        "--steps", "50", "--hidden", "4", "--batch", "4"));
+    List<TrainConfig> grid = Experiment.grid(o);
+    assertEquals(2 * 4 * 2, grid.size());
+    assertEquals("rnn", grid.get(0).cell());
+    assertFalse(grid.get(0).clips(), "the first cell is the unclipped tanh RNN");
+    assertTrue(grid.get(2).clips());
+    double seconds = Experiment.estimate(o, grid);
+    assertTrue(seconds > 0 && seconds < 600, "estimate " + seconds + " s");
+  }
+
+  @Test
   void helpIsPrinted() {
     Run r = run("train", "--help");
     assertEquals(0, r.code());
