@@ -306,8 +306,10 @@ public final class Experiment {
         + "length T (" + o.base().task() + ", " + o.base().iterations() + " steps, "
         + o.seeds() + " seeds)"));
     Svg.Frame f = new Svg.Frame(90, 60, 560, 340, ts[0], ts[ts.length - 1]).linear(0, 1);
-    Svg.axes(sb, f, "sequence length T", "success rate");
+    Svg.axes(sb, f, "sequence length T", "success rate",
+        Arrays.stream(ts).asDoubleStream().toArray());
     String[] colors = {"#d62728", "#ff7f0e", "#1f77b4", "#2ca02c"};
+    double[] widths = {5, 4, 3, 2}; // overlapping lines stay visible (wider ones underneath)
     int[][] s = successes(o, runs);
     List<String> labels = new ArrayList<>();
     for (int v = 0; v < VARIANTS.size(); v++) {
@@ -317,7 +319,7 @@ public final class Experiment {
         xs[i] = ts[i];
         ys[i] = (double) s[v][i] / o.seeds();
       }
-      Svg.polyline(sb, f, xs, ys, colors[v], 2, 1);
+      Svg.polyline(sb, f, xs, ys, colors[v], widths[v], 1);
       labels.add(VARIANTS.get(v).label());
     }
     Svg.legend(sb, f.x() + f.w() + 20, f.y() + 10, labels, List.of(colors));

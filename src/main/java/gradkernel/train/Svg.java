@@ -97,6 +97,15 @@ final class Svg {
 
   /** Frame, tick labels (decades on a log axis, 5 steps on a linear one), axis titles. */
   static void axes(StringBuilder sb, Frame f, String xTitle, String yTitle) {
+    double[] xTicks = new double[6];
+    for (int i = 0; i <= 5; i++) {
+      xTicks[i] = f.x0 + (f.x1 - f.x0) * i / 5;
+    }
+    axes(sb, f, xTitle, yTitle, xTicks);
+  }
+
+  /** {@link #axes(StringBuilder, Frame, String, String)} with the x tick labels at xTicks. */
+  static void axes(StringBuilder sb, Frame f, String xTitle, String yTitle, double[] xTicks) {
     frameBox(sb, f.x, f.y, f.w, f.h);
     if (f.log) {
       int step = (int) Math.max(1, Math.ceil((f.y1 - f.y0) / 8));
@@ -113,8 +122,7 @@ final class Svg {
         text(sb, f.x - 6, py + 4, 11, "normal", "end", "#000", ProgressLine.num(v));
       }
     }
-    for (int i = 0; i <= 5; i++) {
-      double v = f.x0 + (f.x1 - f.x0) * i / 5;
+    for (double v : xTicks) {
       text(sb, f.px(v), f.y + f.h + 16, 11, "normal", "middle", "#000",
           Long.toString(Math.round(v)));
     }
@@ -154,8 +162,8 @@ final class Svg {
       d.append(pen ? 'L' : 'M').append(String.format(Locale.ROOT, "%.1f %.1f ", px, py));
       pen = true;
       if (width >= 2) {
-        sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-            + "fill=\"%s\"/>%n", px, py, color));
+        sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
+            + "fill=\"%s\"/>%n", px, py, width + 1, color));
       }
     }
     if (d.length() > 0) {
