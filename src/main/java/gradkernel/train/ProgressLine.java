@@ -86,9 +86,17 @@ final class ProgressLine implements Trainer.Listener {
     }
   }
 
-  /** "step 12: GRADIENT_EXPLOSION gradient norm 1.2e3 > 45.1". */
+  /**
+   * "step 441: GRADIENT_EXPLOSION gradient norm 1.974 > 1.744" (4 digits; the monitor's own
+   * detail for vanishing and for skipped steps, which names the first non-finite value).
+   */
   static String describe(MonitorEvent e) {
-    return "step " + e.step() + ": " + e.type() + " " + e.detail();
+    String what = switch (e.type()) {
+      case LOSS_SPIKE -> "loss " + num(e.value()) + " > " + num(e.reference());
+      case GRADIENT_EXPLOSION -> "gradient norm " + num(e.value()) + " > " + num(e.reference());
+      case VANISHING, SKIPPED_STEP -> e.detail();
+    };
+    return "step " + e.step() + ": " + e.type() + " " + what;
   }
 
   /** The progress text of one step. */
