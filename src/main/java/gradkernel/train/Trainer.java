@@ -466,8 +466,8 @@ public final class Trainer {
   public static final class History {
     /** Most heat-map columns kept. */
     public static final int COLUMNS = 200;
-    private final float[] loss;
-    private final float[] norm;
+    private final double[] loss;
+    private final double[] norm;
     private final int[] testStep;
     private final float[] testLoss;
     private int tests;
@@ -476,8 +476,8 @@ public final class Trainer {
     private int recorded;
 
     History(int steps, int t) {
-      loss = new float[steps];
-      norm = new float[steps];
+      loss = new double[steps];
+      norm = new double[steps];
       testStep = new int[steps];
       testLoss = new float[steps];
       every = Math.max(1, (steps + COLUMNS - 1) / COLUMNS);
@@ -485,8 +485,8 @@ public final class Trainer {
     }
 
     void record(int k, double l, double g, double[] dh) {
-      loss[k] = (float) l;
-      norm[k] = (float) g;
+      loss[k] = l;
+      norm[k] = g;
       recorded = k + 1;
       if (k % every == 0) {
         float[] col = heat[k / every];
@@ -507,12 +507,12 @@ public final class Trainer {
     }
 
     /** Training loss of step k. */
-    public float loss(int k) {
+    public double loss(int k) {
       return loss[Objects.checkIndex(k, recorded)];
     }
 
     /** Global gradient norm (before clipping) of step k. */
-    public float gradNorm(int k) {
+    public double gradNorm(int k) {
       return norm[Objects.checkIndex(k, recorded)];
     }
 
@@ -557,7 +557,7 @@ public final class Trainer {
       double s = 0;
       int c = 0;
       for (int k = recorded - w; k < recorded; k++) {
-        if (Float.isFinite(loss[k])) {
+        if (Double.isFinite(loss[k])) {
           s += loss[k];
           c++;
         }
