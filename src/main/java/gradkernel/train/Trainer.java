@@ -43,7 +43,7 @@ import java.util.concurrent.ForkJoinPool;
  * backward (BPTT, filling the per-step profile ‖∂L/∂h_j‖) → global norm → one fused step per
  * parameter set with the same clip coefficient (both skip on a non-finite norm) → monitor.
  * After the first step nothing here allocates per step (buffers, tapes, profiles, report and
- * history are reused); TrainerAllocationTest measures whole steps at 0 bytes once compiled for the
+ * history are reused); TrainerAllocationTest measures 100 compiled steps under 4 KiB for the
  * adding and copy shapes (the Panama kernels still box for the temporal-order shapes).
  *
  * <p>Deterministic: the same config gives the same bits, for any {@code threads}.
