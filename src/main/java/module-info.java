@@ -31,4 +31,5 @@ module gradkernel {
   exports gradkernel.clip;
   exports gradkernel.loss;
   exports gradkernel.optim;
+  exports gradkernel.train;
 }

@@ -26,6 +26,10 @@ public final class Main {
         probe      per-layer gradient norms, spectral bounds, verdict and clipping effect for a
                    built-in suite of networks or your own weights (gradkernel probe --help)
         inspect    list the tensors in .npy / .npz / .safetensors files (name, dtype, shape)
+        train      train an RNN / LSTM / GRU on a long-range task (adding, multiplication,
+                   temporal-order, copy) and watch the gradient flow (gradkernel train --help)
+        experiment pascanu: success rate of tanh RNN, RNN + clipping, LSTM, GRU against the
+                   sequence length (gradkernel experiment --help)
         help       this text, or help for a command: gradkernel help probe
 
       Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -92,7 +96,7 @@ public final class Main {
   private static int dispatch(List<String> args, PrintStream out, PrintStream err)
       throws UsageException, IOException, ProbeFailure {
     if (args.isEmpty()) {
-      throw new UsageException("missing command (probe, inspect or help)", USAGE);
+      throw new UsageException("missing command (probe, inspect, train, experiment or help)", USAGE);
     }
     String cmd = args.get(0);
     List<String> rest = args.subList(1, args.size());
@@ -102,6 +106,10 @@ public final class Main {
           out.print(HELP);
         } else if (rest.get(0).equals("probe")) {
           out.print(ProbeCli.HELP);
+        } else if (rest.get(0).equals("train")) {
+          out.print(gradkernel.train.TrainCli.HELP);
+        } else if (rest.get(0).equals("experiment")) {
+          out.print(gradkernel.train.Experiment.HELP);
         } else if (rest.get(0).equals("inspect")) {
           out.println(INSPECT_USAGE);
         } else {
@@ -124,8 +132,14 @@ public final class Main {
       case "inspect" -> {
         return inspect(rest, out);
       }
-      default -> throw new UsageException("unknown command '" + Text.name(cmd) + "' (probe, inspect or help)",
-          USAGE);
+      case "train" -> {
+        return gradkernel.train.TrainCli.run(rest, out, err);
+      }
+      case "experiment" -> {
+        return gradkernel.train.Experiment.run(rest, out, err);
+      }
+      default -> throw new UsageException("unknown command '" + Text.name(cmd)
+          + "' (probe, inspect, train, experiment or help)", USAGE);
     }
   }
 
