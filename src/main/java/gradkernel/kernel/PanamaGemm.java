@@ -22,6 +22,8 @@ final class PanamaGemm {
   static final int KC = 256;
   static final int MC = 96;
   static final int NC = 1024;
+  /** Steps per block when packing a transposed B: 16 floats, one 64-byte cache line per row. */
+  private static final int PB = 16;
 
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
@@ -155,11 +157,25 @@ final class PanamaGemm {
           FloatVector.fromArray(F, b, src).intoArray(dst, base + p * NR);
           FloatVector.fromArray(F, b, src + L).intoArray(dst, base + p * NR + L);
         }
+      } else if (trans) {
+        // Row j0+q of B is column q of the strip. Blocks of PB steps consume one cache line of
+        // each of the nr rows before moving on: rows ldb apart share L1 sets when ldb is a power
+        // of two, so walking all nr rows per step (the old order) missed on nearly every load.
+        for (int p0 = 0; p0 < kc; p0 += PB) {
+          int p1 = Math.min(kc, p0 + PB);
+          for (int q = 0; q < NR; q++) {
+            int src = bOff + (j0 + q) * ldb + pc;
+            for (int p = p0; p < p1; p++) {
+              dst[base + p * NR + q] = q < nr ? b[src + p] : 0f;
+            }
+          }
+        }
       } else {
         for (int p = 0; p < kc; p++) {
           int d = base + p * NR;
+          int src = bOff + (pc + p) * ldb + j0;
           for (int q = 0; q < nr; q++) {
-            dst[d + q] = trans ? b[bOff + (j0 + q) * ldb + pc + p] : b[bOff + (pc + p) * ldb + j0 + q];
+            dst[d + q] = b[src + q];
           }
           for (int q = nr; q < NR; q++) {
             dst[d + q] = 0f;
@@ -175,12 +191,24 @@ final class PanamaGemm {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
+      if (trans) {
+        // op(A) = Aᵀ: the strip's mr entries at step p are contiguous in row pc+p of A, and so
+        // are their destinations; walking a column of A instead (stride lda) missed in L1.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * lda + ic + ir;
+          int d = base + p * MR;
+          for (int r = 0; r < MR; r++) {
+            dst[d + r] = r < mr ? alpha * a[src + r] : 0f;
+          }
+        }
+        continue;
+      }
       for (int r = 0; r < MR; r++) {
         int i = ic + ir + r;
         for (int p = 0; p < kc; p++) {
           float v = 0f;
           if (r < mr) {
-            v = alpha * (trans ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
+            v = alpha * a[aOff + i * lda + pc + p];
           }
           dst[base + p * MR + r] = v;
         }

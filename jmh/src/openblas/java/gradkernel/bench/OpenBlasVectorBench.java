@@ -1,10 +1,6 @@
 package gradkernel.bench;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sdot;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_snrm2;
 
 import gradkernel.kernel.Kernels;
@@ -25,10 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Level-1/2 BLAS, gradkernel against OpenBLAS in the same JVM and run, one thread: sdot and snrm2
- * at the tail lengths and in memory (size floats; 64M = 256 MiB), sgemv and sgemvᵀ on 4096² (the
- * {@code size} parameter is ignored by the gemv benchmarks: run them with {@code -p size=4096}).
- * µs per call. gradkernel's nrm2 accumulates in double (overflow-free), OpenBLAS's snrm2 scales.
+ * BLAS-1, gradkernel against OpenBLAS in the same JVM and run, one thread: sdot and snrm2 at the
+ * tail lengths, in cache and in memory (size floats; 64M = 256 MiB). µs per call. gradkernel's
+ * nrm2 accumulates in double (overflow-free); OpenBLAS's snrm2 is its own float kernel.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
     "--enable-native-access=ALL-UNNAMED", "-Djavacpp.platform=linux-x86_64",
     "-Dorg.bytedeco.javacpp.cachedir=target/javacpp"})
 public class OpenBlasVectorBench {
-  static final int M = 4096;
-
   @Param({"7", "33", "100", "1000", "16384", "67108864"})
   public int size;
 
@@ -51,30 +44,18 @@ public class OpenBlasVectorBench {
   private boolean openblas;
   private float[] x;
   private float[] y;
-  private float[] a;
-  private float[] v;
-  private float[] out;
   private FloatPointer px;
   private FloatPointer py;
-  private FloatPointer pa;
-  private FloatPointer pv;
-  private FloatPointer pout;
 
   @Setup(Level.Trial)
   public void setup() {
     openblas = impl.equals("openblas");
     x = Data.uniform(size, 1, 1);
     y = Data.uniform(size, 1, 2);
-    a = Data.uniform(M * M, 1, 3);
-    v = Data.uniform(M, 1, 4);
-    out = new float[M];
     if (openblas) {
       OpenBlas.init(1);
       px = OpenBlas.offHeap(x);
       py = OpenBlas.offHeap(y);
-      pa = OpenBlas.offHeap(a);
-      pv = OpenBlas.offHeap(v);
-      pout = OpenBlas.offHeap(out);
     }
   }
 
@@ -82,12 +63,6 @@ public class OpenBlasVectorBench {
   public void verify() {
     Data.check("dot", Kernels.scalar().dot(size, x, 0, y, 0), dot(), 1e-3);
     Data.check("nrm2", Kernels.scalar().nrm2(size, x, 0), nrm2(), 1e-5);
-    gemv();
-    float[] ref = new float[M];
-    Kernels.scalar().gemv(M, M, 1f, a, 0, M, v, 0, 0f, ref, 0);
-    if (Data.maxRelDiff(ref, openblas ? OpenBlas.toArray(pout, M) : out) > 1e-2) {
-      throw new IllegalStateException("gemv differs from the scalar twin");
-    }
   }
 
   @Benchmark
@@ -98,25 +73,5 @@ public class OpenBlasVectorBench {
   @Benchmark
   public double nrm2() {
     return openblas ? cblas_snrm2(size, px, 1) : k.nrm2(size, x, 0);
-  }
-
-  @Benchmark
-  public Object gemv() {
-    if (openblas) {
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, M, M, 1f, pa, M, pv, 1, 0f, pout, 1);
-      return pout;
-    }
-    k.gemv(M, M, 1f, a, 0, M, v, 0, 0f, out, 0);
-    return out;
-  }
-
-  @Benchmark
-  public Object gemvT() {
-    if (openblas) {
-      cblas_sgemv(CblasRowMajor, CblasTrans, M, M, 1f, pa, M, pv, 1, 0f, pout, 1);
-      return pout;
-    }
-    k.gemvT(M, M, 1f, a, 0, M, v, 0, 0f, out, 0);
-    return out;
   }
 }
