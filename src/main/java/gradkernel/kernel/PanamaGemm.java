@@ -41,8 +41,13 @@ final class PanamaGemm {
     if (m == 0 || n == 0) {
       return;
     }
-    for (int i = 0; i < m; i++) {
-      ScalarKernels.scaleOrZero(n, beta, c, cOff + i * ldc);
+    // β = 0 with work to do: the first KC step starts its accumulators at +0 instead of reading
+    // a C zeroed beforehand (the same sums, bit for bit; one pass over C less, and C is not read).
+    boolean fresh = beta == 0f && k > 0 && alpha != 0f;
+    if (!fresh) {
+      for (int i = 0; i < m; i++) {
+        ScalarKernels.scaleOrZero(n, beta, c, cOff + i * ldc);
+      }
     }
     if (k == 0 || alpha == 0f) {
       return;
@@ -56,13 +61,14 @@ final class PanamaGemm {
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
           packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, buf.a);
-          block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc);
+          block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc, fresh && pc == 0);
         }
       }
     }
   }
 
-  private static void block(int mc, int nc, int kc, Buffers buf, float[] c, int cOff, int ldc) {
+  private static void block(int mc, int nc, int kc, Buffers buf, float[] c, int cOff, int ldc,
+      boolean fresh) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int bp = jr * kc;
@@ -71,13 +77,15 @@ final class PanamaGemm {
         int ap = ir * kc;
         int at = cOff + ir * ldc + jr;
         if (mr == MR && nr == NR) {
-          micro(kc, buf.a, ap, buf.b, bp, c, at, ldc);
+          micro(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
         } else {
           float[] t = buf.tile;
-          for (int r = 0; r < mr; r++) {
-            System.arraycopy(c, at + r * ldc, t, r * NR, nr);
+          if (!fresh) {
+            for (int r = 0; r < mr; r++) {
+              System.arraycopy(c, at + r * ldc, t, r * NR, nr);
+            }
           }
-          micro(kc, buf.a, ap, buf.b, bp, t, 0, NR);
+          micro(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
           for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, at + r * ldc, nr);
           }
@@ -87,24 +95,24 @@ final class PanamaGemm {
   }
 
   /**
-   * C[MR×NR] += Σ_p a[p]·b[p] over kc packed steps. The accumulators start from C itself and go
-   * straight back: adding a separately accumulated tile through a helper measured 3x slower.
+   * C[MR×NR] += Σ_p a[p]·b[p] over kc packed steps (C taken as +0 when fresh). The accumulators
+   * start from C itself and go straight back: adding a separately accumulated tile through a helper measured 3x slower.
    */
   private static void micro(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
-      int ldc) {
+      int ldc, boolean fresh) {
     int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc, o4 = cOff + 4 * ldc, o5 = cOff + 5 * ldc;
-    FloatVector c00 = FloatVector.fromArray(F, c, o0);
-    FloatVector c01 = FloatVector.fromArray(F, c, o0 + L);
-    FloatVector c10 = FloatVector.fromArray(F, c, o1);
-    FloatVector c11 = FloatVector.fromArray(F, c, o1 + L);
-    FloatVector c20 = FloatVector.fromArray(F, c, o2);
-    FloatVector c21 = FloatVector.fromArray(F, c, o2 + L);
-    FloatVector c30 = FloatVector.fromArray(F, c, o3);
-    FloatVector c31 = FloatVector.fromArray(F, c, o3 + L);
-    FloatVector c40 = FloatVector.fromArray(F, c, o4);
-    FloatVector c41 = FloatVector.fromArray(F, c, o4 + L);
-    FloatVector c50 = FloatVector.fromArray(F, c, o5);
-    FloatVector c51 = FloatVector.fromArray(F, c, o5 + L);
+    FloatVector c00 = start(c, o0, fresh);
+    FloatVector c01 = start(c, o0 + L, fresh);
+    FloatVector c10 = start(c, o1, fresh);
+    FloatVector c11 = start(c, o1 + L, fresh);
+    FloatVector c20 = start(c, o2, fresh);
+    FloatVector c21 = start(c, o2 + L, fresh);
+    FloatVector c30 = start(c, o3, fresh);
+    FloatVector c31 = start(c, o3 + L, fresh);
+    FloatVector c40 = start(c, o4, fresh);
+    FloatVector c41 = start(c, o4 + L, fresh);
+    FloatVector c50 = start(c, o5, fresh);
+    FloatVector c51 = start(c, o5 + L, fresh);
     // Indices linear in p let C2 hoist the range checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int bi = bp + p * NR;
@@ -142,6 +150,11 @@ final class PanamaGemm {
     c41.intoArray(c, o4 + L);
     c50.intoArray(c, o5);
     c51.intoArray(c, o5 + L);
+  }
+
+  /** A row of the C tile as the accumulator's start: C itself, or +0 for a fresh β = 0 tile. */
+  private static FloatVector start(float[] c, int off, boolean fresh) {
+    return fresh ? FloatVector.zero(F) : FloatVector.fromArray(F, c, off);
   }
 
   /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide strips, p-major inside a strip, zero-padded. */
