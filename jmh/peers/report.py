@@ -342,7 +342,9 @@ print(f"- machine: {cpu}, {NCPU} cores, {platform.system()} {platform.release()}
 print(f"- load: {machine_load()}")
 print(f"- JDK: {java}; vector species: 512 bits where AVX-512 is present (16 float lanes)")
 print(f"- peers: OpenBLAS 0.3.31 in the JMH run (JavaCPP 1.5.13, off-heap buffers), numpy "
-      f"{np_version}, PyTorch {torch_version}, EJML 0.46.1 (in the JMH run)")
+      f"{np_version}, PyTorch {torch_version}"
+      + (", EJML 0.46.1 (in the JMH run)" if any("Ejml" in r["benchmark"] for rnd in JMH
+                                                 for r in rnd) else ""))
 print()
 print("| benchmark | ms/op per round | rate (median) | of roof | peer time / ours, median over "
       "rounds (>1: gradkernel faster) | other CPU (cores) |")
