@@ -22,6 +22,8 @@ final class PanamaGemm {
   static final int KC = 256;
   static final int MC = 96;
   static final int NC = 1024;
+  /** Steps per block when packing a transposed B: 16 floats, one 64-byte cache line per row. */
+  private static final int PB = 16;
 
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
@@ -39,8 +41,13 @@ final class PanamaGemm {
     if (m == 0 || n == 0) {
       return;
     }
-    for (int i = 0; i < m; i++) {
-      ScalarKernels.scaleOrZero(n, beta, c, cOff + i * ldc);
+    // β = 0 with work to do: the first KC step starts its accumulators at +0 instead of reading
+    // a C zeroed beforehand (the same sums, bit for bit; one pass over C less, and C is not read).
+    boolean fresh = beta == 0f && k > 0 && alpha != 0f;
+    if (!fresh) {
+      for (int i = 0; i < m; i++) {
+        ScalarKernels.scaleOrZero(n, beta, c, cOff + i * ldc);
+      }
     }
     if (k == 0 || alpha == 0f) {
       return;
@@ -54,13 +61,14 @@ final class PanamaGemm {
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
           packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, buf.a);
-          block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc);
+          block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc, fresh && pc == 0);
         }
       }
     }
   }
 
-  private static void block(int mc, int nc, int kc, Buffers buf, float[] c, int cOff, int ldc) {
+  private static void block(int mc, int nc, int kc, Buffers buf, float[] c, int cOff, int ldc,
+      boolean fresh) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int bp = jr * kc;
@@ -69,13 +77,15 @@ final class PanamaGemm {
         int ap = ir * kc;
         int at = cOff + ir * ldc + jr;
         if (mr == MR && nr == NR) {
-          micro(kc, buf.a, ap, buf.b, bp, c, at, ldc);
+          micro(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
         } else {
           float[] t = buf.tile;
-          for (int r = 0; r < mr; r++) {
-            System.arraycopy(c, at + r * ldc, t, r * NR, nr);
+          if (!fresh) {
+            for (int r = 0; r < mr; r++) {
+              System.arraycopy(c, at + r * ldc, t, r * NR, nr);
+            }
           }
-          micro(kc, buf.a, ap, buf.b, bp, t, 0, NR);
+          micro(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
           for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, at + r * ldc, nr);
           }
@@ -85,24 +95,24 @@ final class PanamaGemm {
   }
 
   /**
-   * C[MR×NR] += Σ_p a[p]·b[p] over kc packed steps. The accumulators start from C itself and go
-   * straight back: adding a separately accumulated tile through a helper measured 3x slower.
+   * C[MR×NR] += Σ_p a[p]·b[p] over kc packed steps (C taken as +0 when fresh). The accumulators
+   * start from C itself and go straight back: adding a separately accumulated tile through a helper measured 3x slower.
    */
   private static void micro(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
-      int ldc) {
+      int ldc, boolean fresh) {
     int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc, o4 = cOff + 4 * ldc, o5 = cOff + 5 * ldc;
-    FloatVector c00 = FloatVector.fromArray(F, c, o0);
-    FloatVector c01 = FloatVector.fromArray(F, c, o0 + L);
-    FloatVector c10 = FloatVector.fromArray(F, c, o1);
-    FloatVector c11 = FloatVector.fromArray(F, c, o1 + L);
-    FloatVector c20 = FloatVector.fromArray(F, c, o2);
-    FloatVector c21 = FloatVector.fromArray(F, c, o2 + L);
-    FloatVector c30 = FloatVector.fromArray(F, c, o3);
-    FloatVector c31 = FloatVector.fromArray(F, c, o3 + L);
-    FloatVector c40 = FloatVector.fromArray(F, c, o4);
-    FloatVector c41 = FloatVector.fromArray(F, c, o4 + L);
-    FloatVector c50 = FloatVector.fromArray(F, c, o5);
-    FloatVector c51 = FloatVector.fromArray(F, c, o5 + L);
+    FloatVector c00 = start(c, o0, fresh);
+    FloatVector c01 = start(c, o0 + L, fresh);
+    FloatVector c10 = start(c, o1, fresh);
+    FloatVector c11 = start(c, o1 + L, fresh);
+    FloatVector c20 = start(c, o2, fresh);
+    FloatVector c21 = start(c, o2 + L, fresh);
+    FloatVector c30 = start(c, o3, fresh);
+    FloatVector c31 = start(c, o3 + L, fresh);
+    FloatVector c40 = start(c, o4, fresh);
+    FloatVector c41 = start(c, o4 + L, fresh);
+    FloatVector c50 = start(c, o5, fresh);
+    FloatVector c51 = start(c, o5 + L, fresh);
     // Indices linear in p let C2 hoist the range checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int bi = bp + p * NR;
@@ -142,6 +152,11 @@ final class PanamaGemm {
     c51.intoArray(c, o5 + L);
   }
 
+  /** A row of the C tile as the accumulator's start: C itself, or +0 for a fresh β = 0 tile. */
+  private static FloatVector start(float[] c, int off, boolean fresh) {
+    return fresh ? FloatVector.zero(F) : FloatVector.fromArray(F, c, off);
+  }
+
   /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide strips, p-major inside a strip, zero-padded. */
   private static void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc,
       int nc, float[] dst) {
@@ -155,11 +170,25 @@ final class PanamaGemm {
           FloatVector.fromArray(F, b, src).intoArray(dst, base + p * NR);
           FloatVector.fromArray(F, b, src + L).intoArray(dst, base + p * NR + L);
         }
+      } else if (trans) {
+        // Row j0+q of B is column q of the strip. Blocks of PB steps consume one cache line of
+        // each of the nr rows before moving on: rows ldb apart share L1 sets when ldb is a power
+        // of two, so walking all nr rows per step (the old order) missed on nearly every load.
+        for (int p0 = 0; p0 < kc; p0 += PB) {
+          int p1 = Math.min(kc, p0 + PB);
+          for (int q = 0; q < NR; q++) {
+            int src = bOff + (j0 + q) * ldb + pc;
+            for (int p = p0; p < p1; p++) {
+              dst[base + p * NR + q] = q < nr ? b[src + p] : 0f;
+            }
+          }
+        }
       } else {
         for (int p = 0; p < kc; p++) {
           int d = base + p * NR;
+          int src = bOff + (pc + p) * ldb + j0;
           for (int q = 0; q < nr; q++) {
-            dst[d + q] = trans ? b[bOff + (j0 + q) * ldb + pc + p] : b[bOff + (pc + p) * ldb + j0 + q];
+            dst[d + q] = b[src + q];
           }
           for (int q = nr; q < NR; q++) {
             dst[d + q] = 0f;
@@ -175,12 +204,24 @@ final class PanamaGemm {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
+      if (trans) {
+        // op(A) = Aᵀ: the strip's mr entries at step p are contiguous in row pc+p of A, and so
+        // are their destinations; walking a column of A instead (stride lda) missed in L1.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * lda + ic + ir;
+          int d = base + p * MR;
+          for (int r = 0; r < MR; r++) {
+            dst[d + r] = r < mr ? alpha * a[src + r] : 0f;
+          }
+        }
+        continue;
+      }
       for (int r = 0; r < MR; r++) {
         int i = ic + ir + r;
         for (int p = 0; p < kc; p++) {
           float v = 0f;
           if (r < mr) {
-            v = alpha * (trans ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
+            v = alpha * a[aOff + i * lda + pc + p];
           }
           dst[base + p * MR + r] = v;
         }

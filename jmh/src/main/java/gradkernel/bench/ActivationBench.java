@@ -2,6 +2,7 @@ package gradkernel.bench;
 
 import gradkernel.activation.Activation;
 import gradkernel.activation.Activations;
+import gradkernel.kernel.ActivationKernels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,9 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Fused backward out = upstream ⊙ g'(z) on 16M floats: gradkernel's vector kernel (fused), against
- * a plain Java loop with Math.tanh / Math.exp (the scalar peer) and against a copy of the same
- * size (the bandwidth roof for ReLU). ms per call; 12 bytes per element.
+ * Fused backward out = upstream ⊙ g'(z) on size floats: gradkernel's vector kernel (fused), against
+ * its scalar twin (ActivationKernels.scalar(), double evaluation), a plain Java loop with
+ * Math.tanh / Math.exp (the scalar peer) and a copy of the same size (the bandwidth roof for ReLU).
+ * Sizes 7, 33, 100 and 1000 exercise the tail paths; 16K is cache-resident; 16M is memory.
+ * ms per call; 12 bytes per element.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,10 +32,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
 public class ActivationBench {
-  private static final int N = 1 << 24;
-
   @Param({"tanh", "sigmoid", "gelu", "silu", "relu"})
   public String g;
+
+  @Param({"7", "33", "100", "1000", "16384", "16777216"})
+  public int size;
+
+  private int N;
+  private ActivationKernels.Fn fn;
 
   private Activation act;
   private float[] z;
@@ -42,6 +49,8 @@ public class ActivationBench {
   @Setup(Level.Trial)
   public void setup() {
     act = Activations.of(g);
+    N = size;
+    fn = ActivationKernels.Fn.valueOf(g.toUpperCase(java.util.Locale.ROOT));
     z = Data.uniform(N, 6, 5);
     u = Data.uniform(N, 1, 6);
     out = new float[N];
@@ -53,7 +62,7 @@ public class ActivationBench {
     float[] ref = new float[N];
     javaLoop(ref);
     double d = 0;
-    for (int i = 0; i < N; i += 97) {
+    for (int i = 0; i < N; i += N > 1000 ? 97 : 1) {
       d = Math.max(d, Math.abs(out[i] - ref[i]));
     }
     // The Java GELU loop takes Φ from the tanh form (Java has no erf): 1e-3 apart from exact GELU.
@@ -66,6 +75,12 @@ public class ActivationBench {
   @Benchmark
   public float[] fused() {
     act.backward(u, 0, z, 0, out, 0, N);
+    return out;
+  }
+
+  @Benchmark
+  public float[] scalarTwin() {
+    ActivationKernels.scalar().backward(fn, 0f, 0f, u, 0, z, 0, out, 0, N);
     return out;
   }
 

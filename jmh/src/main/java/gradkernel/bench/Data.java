@@ -31,4 +31,19 @@ final class Data {
     }
     return m;
   }
+
+  /**
+   * Fails unless |ref[i] − got[i]| ≤ 1e-5·k for all i: results that are sums of k products of
+   * numbers in [-1, 1) (gemm, gemv). Absolute, since some sums land near 0; the bound sits far above
+   * float rounding (≈ √k·1e-7 times the entries' size) and far below any indexing bug.
+   */
+  static void checkSums(String what, float[] ref, float[] got, int k) {
+    double d = 0;
+    for (int i = 0; i < ref.length; i++) {
+      d = Math.max(d, Math.abs(ref[i] - got[i]));
+    }
+    if (!(d <= 1e-5 * k)) {
+      throw new IllegalStateException(what + " differs from the reference by " + d);
+    }
+  }
 }
