@@ -73,6 +73,8 @@ class BadInputTest {
       return Vec.of(new float[2]);
     } else if (t == Matrix.class) {
       return Matrix.of(new float[4], 2, 2);
+    } else if (t == Transpose.class) {
+      return Transpose.NO;
     } else if (t == NonFinite.class) {
       return NonFinite.ZERO;
     } else if (t == ForkJoinPool.class) {
