@@ -184,11 +184,11 @@ public final class BatchNorm extends Layer {
   }
 
   /**
-   * Per-thread double accumulators [3n] (the statistics of each feature, summed row by row so the
+   * Per-thread double accumulators [4n] (the statistics of each feature, summed row by row so the
    * passes stream over [b, n] in memory order; each feature still sums its rows in order 0 … b−1,
    * so the bits do not depend on the loop order). Allocated once per thread.
    */
-  private final ThreadLocal<double[]> acc = ThreadLocal.withInitial(() -> new double[3 * features()]);
+  private final ThreadLocal<double[]> acc = ThreadLocal.withInitial(() -> new double[4 * features()]);
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
@@ -235,15 +235,18 @@ public final class BatchNorm extends Layer {
         d[2 * n + j] = 1 / Math.sqrt(runningVar.get(j) + eps);
       }
     }
+    // γ and β (exact as doubles) into d[n, 2n) and d[3n, 4n), so the pass below is plain arrays.
     for (int j = 0; j < n; j++) {
       s[inv + j] = (float) d[2 * n + j];
+      d[n + j] = g(j);
+      d[3 * n + j] = bt(j);
     }
     for (int r = 0; r < b; r++) {
       int row = r * n;
       for (int j = 0; j < n; j++) {
         float xh = (float) ((a[aOff + row + j] - d[j]) * d[2 * n + j]);
         s[sOff + row + j] = xh;
-        out[outOff + row + j] = Math.fma(g(j), xh, bt(j));
+        out[outOff + row + j] = Math.fma((float) d[n + j], xh, (float) d[3 * n + j]);
       }
     }
     if (train) {
@@ -258,7 +261,7 @@ public final class BatchNorm extends Layer {
     int inv = sOff + b * n;
     boolean train = s[inv + n] != 0f;
     double[] d = acc.get();
-    // d[0, n): Σ dy, d[n, 2n): Σ dy·x̂ per feature (rows in order), d[2n, 3n): unused here
+    // d[0, n): Σ dy, d[n, 2n): Σ dy·x̂ per feature (rows in order), d[2n, 3n): γ (TRAIN)
     java.util.Arrays.fill(d, 0, 2 * n, 0.0);
     for (int r = 0; r < b; r++) {
       int row = r * n;
@@ -281,13 +284,14 @@ public final class BatchNorm extends Layer {
         float gj = g(j);
         d[j] = gj * d[j] / b;
         d[n + j] = gj * d[n + j] / b;
+        d[2 * n + j] = gj;
       }
       for (int r = 0; r < b; r++) {
         int row = r * n;
         for (int j = 0; j < n; j++) {
           int e = row + j;
           double is = s[inv + j];
-          dIn[dInOff + e] = (float) ((g(j) * (double) up[upOff + e] - d[j]
+          dIn[dInOff + e] = (float) ((d[2 * n + j] * up[upOff + e] - d[j]
               - s[sOff + e] * d[n + j]) * is);
         }
       }
