@@ -8,11 +8,13 @@ import gradkernel.chain.SequenceOutput;
 import gradkernel.chain.Tape;
 import gradkernel.kernel.Kernels;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GRUImpl;
 import org.bytedeco.pytorch.GRUOptions;
 import org.bytedeco.pytorch.LSTMImpl;
 import org.bytedeco.pytorch.LSTMOptions;
+import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -142,19 +144,19 @@ public class RecurrentBench {
 
   @Benchmark
   public float lstmTorch() {
-    try (PointerScope scope = new PointerScope()) {
-      torchLstm.zero_grad(true);
-      Tensor loss = torchLstm.forward(torchX).get0().sum();
-      loss.backward();
-      return loss.item_float();
-    }
+    return torchLoss(torchLstm, () -> torchLstm.forward(torchX).get0());
   }
 
   @Benchmark
   public float gruTorch() {
+    return torchLoss(torchGru, () -> torchGru.forward(torchX).get0());
+  }
+
+  /** zero_grad, output = forward, sum().backward(), freeing the call's tensors. */
+  private static float torchLoss(Module module, Supplier<Tensor> forward) {
     try (PointerScope scope = new PointerScope()) {
-      torchGru.zero_grad(true);
-      Tensor loss = torchGru.forward(torchX).get0().sum();
+      module.zero_grad(true);
+      Tensor loss = forward.get().sum();
       loss.backward();
       return loss.item_float();
     }
