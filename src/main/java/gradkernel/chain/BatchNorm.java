@@ -183,6 +183,13 @@ public final class BatchNorm extends Layer {
     return beta == null ? 0f : beta.get(j);
   }
 
+  /**
+   * Per-thread double accumulators [4n] (the statistics of each feature, summed row by row so the
+   * passes stream over [b, n] in memory order; each feature still sums its rows in order 0 … b−1,
+   * so the bits do not depend on the loop order). Allocated once per thread.
+   */
+  private final ThreadLocal<double[]> acc = ThreadLocal.withInitial(() -> new double[4 * features()]);
+
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
     int inv = sOff + b * n;
@@ -192,39 +199,54 @@ public final class BatchNorm extends Layer {
           + "(got " + b + "); use Mode.EVAL for single examples");
     }
     s[inv + n] = train ? 1f : 0f;
-    for (int j = 0; j < n; j++) {
-      double mean;
-      double var;
-      if (train) {
-        double sum = 0;
-        for (int r = 0; r < b; r++) {
-          sum += a[aOff + r * n + j];
-        }
-        mean = sum / b;
-        double sq = 0;
-        for (int r = 0; r < b; r++) {
-          double d = a[aOff + r * n + j] - mean;
-          sq += d * d;
-        }
-        var = sq / b;
-        float[] rm = runningMean.data();
-        float[] rv = runningVar.data();
-        int mj = runningMean.offset() + j;
-        int vj = runningVar.offset() + j;
-        rm[mj] = (float) ((1 - momentum) * rm[mj] + momentum * mean);
-        rv[vj] = (float) ((1 - momentum) * rv[vj] + momentum * (sq / (b - 1)));
-      } else {
-        mean = runningMean.get(j);
-        var = runningVar.get(j);
-      }
-      double is = 1 / Math.sqrt(var + eps);
-      s[inv + j] = (float) is;
-      float gj = g(j);
-      float bj = bt(j);
+    double[] d = acc.get();
+    // d[0, n): mean, d[n, 2n): sum of squared deviations (then unused), d[2n, 3n): 1/sqrt(var+eps)
+    if (train) {
+      java.util.Arrays.fill(d, 0, 2 * n, 0.0);
       for (int r = 0; r < b; r++) {
-        float xh = (float) ((a[aOff + r * n + j] - mean) * is);
-        s[sOff + r * n + j] = xh;
-        out[outOff + r * n + j] = Math.fma(gj, xh, bj);
+        int row = aOff + r * n;
+        for (int j = 0; j < n; j++) {
+          d[j] += a[row + j];
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        d[j] = d[j] / b;
+      }
+      for (int r = 0; r < b; r++) {
+        int row = aOff + r * n;
+        for (int j = 0; j < n; j++) {
+          double e = a[row + j] - d[j];
+          d[n + j] += e * e;
+        }
+      }
+      float[] rm = runningMean.data();
+      float[] rv = runningVar.data();
+      int m0 = runningMean.offset();
+      int v0 = runningVar.offset();
+      for (int j = 0; j < n; j++) {
+        double sq = d[n + j];
+        rm[m0 + j] = (float) ((1 - momentum) * rm[m0 + j] + momentum * d[j]);
+        rv[v0 + j] = (float) ((1 - momentum) * rv[v0 + j] + momentum * (sq / (b - 1)));
+        d[2 * n + j] = 1 / Math.sqrt(sq / b + eps);
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        d[j] = runningMean.get(j);
+        d[2 * n + j] = 1 / Math.sqrt(runningVar.get(j) + eps);
+      }
+    }
+    // γ and β (exact as doubles) into d[n, 2n) and d[3n, 4n), so the pass below is plain arrays.
+    for (int j = 0; j < n; j++) {
+      s[inv + j] = (float) d[2 * n + j];
+      d[n + j] = g(j);
+      d[3 * n + j] = bt(j);
+    }
+    for (int r = 0; r < b; r++) {
+      int row = r * n;
+      for (int j = 0; j < n; j++) {
+        float xh = (float) ((a[aOff + row + j] - d[j]) * d[2 * n + j]);
+        s[sOff + row + j] = xh;
+        out[outOff + row + j] = Math.fma((float) d[n + j], xh, (float) d[3 * n + j]);
       }
     }
     if (train) {
@@ -238,33 +260,55 @@ public final class BatchNorm extends Layer {
       int slot) {
     int inv = sOff + b * n;
     boolean train = s[inv + n] != 0f;
-    for (int j = 0; j < n; j++) {
-      float gj = g(j);
-      double is = s[inv + j];
-      double sumUp = 0;
-      double sumUpX = 0;
-      for (int r = 0; r < b; r++) {
-        double u = up[upOff + r * n + j];
-        sumUp += u;
-        sumUpX += u * s[sOff + r * n + j];
+    double[] d = acc.get();
+    // d[0, n): Σ dy, d[n, 2n): Σ dy·x̂ per feature (rows in order), d[2n, 3n): γ (TRAIN)
+    java.util.Arrays.fill(d, 0, 2 * n, 0.0);
+    for (int r = 0; r < b; r++) {
+      int row = r * n;
+      for (int j = 0; j < n; j++) {
+        double u = up[upOff + row + j];
+        d[j] += u;
+        d[n + j] += u * s[sOff + row + j];
       }
-      if (train) {
-        // dx̂ = γ·dy, so the batch means of dx̂ and dx̂ ⊙ x̂ are γ times those of dy.
-        double m1 = gj * sumUp / b;
-        double m2 = gj * sumUpX / b;
-        for (int r = 0; r < b; r++) {
-          int e = r * n + j;
-          dIn[dInOff + e] = (float) ((gj * (double) up[upOff + e] - m1 - s[sOff + e] * m2) * is);
-        }
-      } else {
-        for (int r = 0; r < b; r++) {
-          int e = r * n + j;
-          dIn[dInOff + e] = (float) (gj * (double) up[upOff + e] * is);
-        }
-      }
+    }
+    if (train) {
+      // dx̂ = γ·dy, so the batch means of dx̂ and dx̂ ⊙ x̂ are γ times those of dy; keep them in
+      // d[0, n) and d[n, 2n) after the sums went to grad.
       if (grad != null && gamma != null) {
-        grad[gOff + j] = (float) sumUpX;
-        grad[gOff + n + j] = (float) sumUp;
+        for (int j = 0; j < n; j++) {
+          grad[gOff + j] = (float) d[n + j];
+          grad[gOff + n + j] = (float) d[j];
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        float gj = g(j);
+        d[j] = gj * d[j] / b;
+        d[n + j] = gj * d[n + j] / b;
+        d[2 * n + j] = gj;
+      }
+      for (int r = 0; r < b; r++) {
+        int row = r * n;
+        for (int j = 0; j < n; j++) {
+          int e = row + j;
+          double is = s[inv + j];
+          dIn[dInOff + e] = (float) ((d[2 * n + j] * up[upOff + e] - d[j]
+              - s[sOff + e] * d[n + j]) * is);
+        }
+      }
+    } else {
+      if (grad != null && gamma != null) {
+        for (int j = 0; j < n; j++) {
+          grad[gOff + j] = (float) d[n + j];
+          grad[gOff + n + j] = (float) d[j];
+        }
+      }
+      for (int r = 0; r < b; r++) {
+        int row = r * n;
+        for (int j = 0; j < n; j++) {
+          int e = row + j;
+          double is = s[inv + j];
+          dIn[dInOff + e] = (float) (g(j) * (double) up[upOff + e] * is);
+        }
       }
     }
     double ss = grad == null || gamma == null ? 0 : K.sumOfSquares(2 * n, grad, gOff);
