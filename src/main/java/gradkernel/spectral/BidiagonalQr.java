@@ -31,7 +31,7 @@ final class BidiagonalQr {
     if (n <= 1) {
       return;
     }
-    double tolmul = Math.max(10, Math.min(100, Math.pow(EPS, -0.125)));
+    double tolmul = Math.max(10, Math.min(100, StrictMath.pow(EPS, -0.125)));
     double tol = tolmul * EPS;
     double smax = 0;
     for (int i = 0; i < n; i++) {
