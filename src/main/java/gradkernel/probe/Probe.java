@@ -97,11 +97,8 @@ final class Probe {
         NetworkSpec.Kind.DENSE, tanh, "xavier", 2.5, depth, width, seed + 1));
     s.add(dense("tanh-gain-0.5", "50 tanh layers, Xavier init with a too-small gain 0.5",
         NetworkSpec.Kind.DENSE, tanh, "xavier", 0.5, depth, width, seed + 2));
-    Activation relu = optional("relu");
-    if (relu != null) {
-      s.add(dense("relu-he", "50 ReLU layers, He init", NetworkSpec.Kind.DENSE, relu, "he", 1, depth,
-          width, seed + 3));
-    }
+    s.add(dense("relu-he", "50 ReLU layers, He init", NetworkSpec.Kind.DENSE, Activations.RELU, "he",
+        1, depth, width, seed + 3));
     s.add(dense("residual-tanh", "50 residual tanh blocks a + tanh(W a + b), Xavier init",
         NetworkSpec.Kind.RESIDUAL, tanh, "xavier", 1, depth, width, seed + 4));
     Activation linear = Activations.IDENTITY;
@@ -112,14 +109,6 @@ final class Probe {
     s.add(rnn("rnn-tanh-1.1", "tanh RNN, 100 steps, W = 1.1·orthogonal: saturation caps the growth",
         tanh, 1.1, 100, width, seed + 7));
     return s;
-  }
-
-  private static Activation optional(String spec) {
-    try {
-      return Activations.of(spec);
-    } catch (IllegalArgumentException notYetAvailable) {
-      return null;
-    }
   }
 
   static NetworkSpec configured(ProbeOptions o) throws UsageException {
