@@ -12,6 +12,7 @@ import gradkernel.chain.Tape;
 import gradkernel.clip.Clip;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.spectral.Eigenvalues;
+import gradkernel.spectral.GrowthBounds;
 import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.SingularValues;
 import gradkernel.spectral.SpectralNormEstimate;
@@ -21,6 +22,7 @@ import gradkernel.tensor.Vec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Probes one network with the library's own code path: the network becomes a
@@ -105,8 +107,7 @@ final class NetworkProbe {
     double[] gradNorm = new double[depth + 1];
     double[] wNorm = new double[depth + 1];
     double[] sigma = new double[depth + 1];
-    double[] factorUp = new double[depth + 1];
-    double[] factorLo = new double[depth + 1];
+    GrowthBounds.Factor[] factors = new GrowthBounds.Factor[depth + 1];
     boolean estimated = false;
     gradNorm[depth] = prof.gradientNorm(net.profileSlots());
     for (int l = 1; l <= depth; l++) {
@@ -120,19 +121,15 @@ final class NetworkProbe {
       estimated |= !fullSvd(w);
       sigma[l] = sv[0];
       if (residual) {
-        // J = I + diag(g')·W: the pre-activations sit inside the block, so bound g' over ℝ.
-        double sup = g.supDerivative();
-        factorUp[l] = 1 + sup * sigma[l];
-        factorLo[l] = 1 - sup * sigma[l];
+        // J = I + diag(g')·W: the pre-activations sit inside the block, so g' is bounded over ℝ.
+        factors[l] = GrowthBounds.residual(g, sigma[l]);
       } else {
         double[] range = range(net.preActivations(tape, l - 1));
-        double sMin = sv[1];
-        factorUp[l] = g.supDerivative(range[0], range[1]) * sigma[l];
-        factorLo[l] = g.infDerivative(range[0], range[1]) * sMin;
+        factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sigma, factorUp, factorLo,
-        clipNorm, Double.NaN, s.inputWidth());
+    return result(s, estimated, net, prof, slot -> net.inputGradient(tape, slot), gradNorm, wNorm,
+        sigma, factors, clipNorm, Double.NaN, s.inputWidth());
   }
 
   private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
@@ -163,35 +160,37 @@ final class NetworkProbe {
     double sMin = sv[1];
     boolean estimated = !fullSvd(w);
     double[] range = range(net.preActivations(tape, 0));
-    double up = g.supDerivative(range[0], range[1]) * sigma;
-    double lo = g.infDerivative(range[0], range[1]) * sMin;
+    GrowthBounds.Factor factor = GrowthBounds.dense(g, range[0], range[1], sigma, sMin);
     double[] gradNorm = new double[steps + 1];
     double[] wNorm = new double[steps + 1];
     double[] sig = new double[steps + 1];
-    double[] factorUp = new double[steps + 1];
-    double[] factorLo = new double[steps + 1];
+    GrowthBounds.Factor[] factors = new GrowthBounds.Factor[steps + 1];
     for (int t = 0; t <= steps; t++) {
       gradNorm[t] = prof.gradientNorm(t);
     }
     Arrays.fill(wNorm, Double.NaN); // BPTT sums dW over steps: no per-step norm
     wNorm[1] = prof.weightGradientNorm(0);
     Arrays.fill(sig, 1, steps + 1, sigma);
-    Arrays.fill(factorUp, 1, steps + 1, up);
-    Arrays.fill(factorLo, 1, steps + 1, lo);
-    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sig, factorUp, factorLo,
-        clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
+    Arrays.fill(factors, 1, steps + 1, factor);
+    // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
+    IntFunction<Matrix> gradientAt = slot -> slot == 0 ? net.inputGradient(tape, 0) : null;
+    return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
   }
 
-  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net, Tape tape,
-      GradientProfile prof, Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
-      double[] factorLo, double clipNorm, double rho, int width) {
+  /**
+   * Assembles the result; {@code gradientAt} maps a profile slot to the gradient stored behind it
+   * (null where the pass does not keep it), {@code factors[l]} bounds layer (or step) l, 1-based.
+   */
+  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net,
+      GradientProfile prof, IntFunction<Matrix> gradientAt, double[] gradNorm, double[] wNorm,
+      double[] sigma, GrowthBounds.Factor[] factors, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
     double logUp = Math.log10(gradNorm[depth]);
     double logLo = logUp;
     LayerStat[] rows = new LayerStat[depth];
     for (int l = depth; l >= 1; l--) {
-      logUp += Math.log10(factorUp[l]);
-      logLo += factorLo[l] > 0 ? Math.log10(factorLo[l]) : Double.NaN;
+      logUp += factors[l].log10Upper();
+      logLo += factors[l].log10Lower().orElse(Double.NaN);
       rows[l - 1] = new LayerStat(l, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
           wNorm[l]);
     }
@@ -203,7 +202,7 @@ final class NetworkProbe {
     int slot = prof.firstNonFiniteSlot();
     if (slot >= 0) {
       // Slot s is the gradient w.r.t. the input of layer (or step) s + 1, counted from 1.
-      Matrix v = slot == net.profileSlots() ? null : gradientAt(net, tape, slot);
+      Matrix v = slot == net.profileSlots() ? null : gradientAt.apply(slot);
       int index = (int) prof.firstNonFiniteIndex();
       float value = v == null ? Float.NaN : v.data()[v.offset() + index];
       nonFinite = new NonFiniteAt(slot + 1, index, value);
@@ -215,15 +214,6 @@ final class NetworkProbe {
     String description = s.description() + (estimated ? LANCZOS_NOTE : "");
     return new NetworkResult(s.name(), description, s.kind().label(), s.activation().name(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
-  }
-
-  /** The gradient behind profile slot s: a layer's input gradient, or for an RNN that of h_s. */
-  private static Matrix gradientAt(Chain net, Tape tape, int slot) {
-    if (net.layer(0) instanceof Recurrent) {
-      // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
-      return slot == 0 ? net.inputGradient(tape, 0) : null;
-    }
-    return net.inputGradient(tape, slot);
   }
 
   private static Vec bias(float[] b, int n) {
