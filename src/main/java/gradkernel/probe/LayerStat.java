@@ -1,10 +1,10 @@
 package gradkernel.probe;
 
 /**
- * One row of a probe: layer (or time step) {@code index} in 1..L, counted from the input.
- * {@code gradNorm} is ‖v_(l-1)‖₂, the norm of the gradient at the layer's input after the backward
+ * One row of a probe: layer (or time step) {@code index} in 0..L−1, counted from the input.
+ * {@code gradNorm} is ‖v_l‖₂, the norm of the gradient at the layer's input after the backward
  * pass crossed it (Frobenius over the batch; the upstream ‖v_L‖ is 1); {@code gain} is
- * ‖v_(l-1)‖/‖v_l‖; {@code spectralNorm} is σ_max(W_l); the bounds on {@code gradNorm} from the
+ * ‖v_l‖/‖v_(l+1)‖; {@code spectralNorm} is σ_max(W_l); the bounds on {@code gradNorm} from the
  * spectra and activation derivatives are kept as log10 so that deep chains neither overflow nor
  * underflow them (NaN where undefined, e.g. no lower bound for a non-square W);
  * {@code weightGradNorm} is ‖(dW_l, db_l)‖₂.

@@ -89,11 +89,10 @@ final class NetworkProbe {
       Progress progress) {
     int depth = s.weights().size();
     boolean residual = s.kind() == NetworkSpec.Kind.RESIDUAL;
-    Activation g = s.activation();
     Layer[] layers = new Layer[depth];
     for (int l = 0; l < depth; l++) {
       Matrix w = s.weights().get(l);
-      Dense d = new Dense(w, bias(s.biases().get(l), w.rows()), g);
+      Dense d = new Dense(w, bias(s.biases().get(l), w.rows()), s.activation(l));
       layers[l] = residual ? Residual.of(d) : d;
     }
     Chain net = Chain.of(layers);
@@ -120,6 +119,7 @@ final class NetworkProbe {
       double[] sv = extremeSingularValues(w, !residual && square);
       estimated |= !fullSvd(w);
       sigma[l] = sv[0];
+      Activation g = s.activation(l - 1);
       if (residual) {
         // J = I + diag(g')·W: the pre-activations sit inside the block, so g' is bounded over ℝ.
         factors[l] = GrowthBounds.residual(g, sigma[l]);
@@ -139,7 +139,7 @@ final class NetworkProbe {
     int n = w.rows();
     int m = u.cols();
     int steps = s.steps();
-    Activation g = s.activation();
+    Activation g = s.activation(0);
     Chain net = Chain.of(new Recurrent(w, u, bias(s.biases().get(0), n), g, steps));
     // Input per example: h_0 = 0, then x_1 … x_T.
     float[] x = new float[batch * net.inputSize()];
@@ -191,7 +191,7 @@ final class NetworkProbe {
     for (int l = depth; l >= 1; l--) {
       logUp += factors[l].log10Upper();
       logLo += factors[l].log10Lower().orElse(Double.NaN);
-      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
+      rows[l - 1] = new LayerStat(l - 1, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
           wNorm[l]);
     }
     // The profile's weight-gradient sum of squares was filled during backward: no extra read.
@@ -201,18 +201,18 @@ final class NetworkProbe {
     NonFiniteAt nonFinite = null;
     int slot = prof.firstNonFiniteSlot();
     if (slot >= 0) {
-      // Slot s is the gradient w.r.t. the input of layer (or step) s + 1, counted from 1.
+      // Slot s is the gradient w.r.t. the input of layer (or step) s, 0-based; slot L the output.
       Matrix v = slot == net.profileSlots() ? null : gradientAt.apply(slot);
       int index = (int) prof.firstNonFiniteIndex();
       float value = v == null ? Float.NaN : v.data()[v.offset() + index];
-      nonFinite = new NonFiniteAt(slot + 1, index, value);
+      nonFinite = new NonFiniteAt(slot, index, value);
     }
     // NON_FINITE comes from overflow on the way back here, reported with its provenance.
     String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
         : prof.verdict().name();
     double growth = gradNorm[0] / gradNorm[depth];
     String description = s.description() + (estimated ? LANCZOS_NOTE : "");
-    return new NetworkResult(s.name(), description, s.kind().label(), s.activation().name(), s.init(),
+    return new NetworkResult(s.name(), description, s.kind().label(), s.activationNames(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
   }
 

@@ -27,7 +27,8 @@ final class ProbeCli {
       Network (any of these probes one network instead of the suite):
         --depth N            layers (default 50)
         --width N            units per layer (default 128)
-        --activation SPEC    one of: %s (default tanh)
+        --activation SPEC    one of: %s (default tanh); a comma-separated list
+                             (e.g. tanh,tanh,identity) gives one per layer, 0-based
         --init NAME          xavier | xavier-uniform | he | he-uniform | lecun | orthogonal (default xavier)
         --gain X             initializer gain, > 0 (default 1); for an RNN with orthogonal init, ρ(W) = X
         --residual           residual blocks a + g(W a + b) instead of plain dense layers
@@ -142,7 +143,7 @@ final class ProbeCli {
         case "--activation" -> {
           activation = value.trim();
           try {
-            gradkernel.activation.Activations.of(activation);
+            Probe.activations(activation);
           } catch (IllegalArgumentException e) {
             throw usage("--activation: " + e.getMessage());
           }
