@@ -129,7 +129,7 @@ final class NetworkProbe {
       }
     }
     return result(s, estimated, net, prof, slot -> net.inputGradient(tape, slot), gradNorm, wNorm,
-        sigma, factors, clipNorm, Double.NaN, s.inputWidth());
+        sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
   private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
@@ -191,8 +191,9 @@ final class NetworkProbe {
     for (int l = depth; l >= 1; l--) {
       logUp += factors[l].log10Upper();
       logLo += factors[l].log10Lower().orElse(Double.NaN);
+      Matrix w = s.weights().get(s.kind() == NetworkSpec.Kind.RNN ? 0 : l - 1);
       rows[l - 1] = new LayerStat(l - 1, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
-          wNorm[l]);
+          wNorm[l], w.cols(), w.rows());
     }
     // The profile's weight-gradient sum of squares was filled during backward: no extra read.
     double global = NormAccumulator.l2().addSumOfSquares(prof.weightGradientSumOfSquares()).norm();
@@ -214,6 +215,17 @@ final class NetworkProbe {
     String description = s.description() + (estimated ? LANCZOS_NOTE : "");
     return new NetworkResult(s.name(), description, s.kind().label(), s.activationNames(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
+  }
+
+  /** The common width when every weight is [w, w], else -1 (non-uniform: see per-layer in/out). */
+  private static int uniformWidth(List<Matrix> ws) {
+    int w = ws.get(0).cols();
+    for (Matrix m : ws) {
+      if (m.rows() != w || m.cols() != w) {
+        return -1;
+      }
+    }
+    return w;
   }
 
   private static Vec bias(float[] b, int n) {

@@ -54,6 +54,20 @@ class MainTest {
   }
 
   @Test
+  void nonUniformNetworkReportsPerLayerWidthsAndNoCommonWidth(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    TestFiles.write(dir, "a.npy", TestFiles.npy(new int[] {3, 5}, TestFiles.ramp(15, 0.1)));
+    TestFiles.write(dir, "b.npy", TestFiles.npy(new int[] {2, 3}, TestFiles.ramp(6, 0.1)));
+    Map<String, Object> net = onlyNetwork(run("probe", "--weights", dir.resolve("*.npy").toString(),
+        "--activation", "tanh,identity", "--format", "json"));
+    assertNull(net.get("width"), "no single width for 5 -> 3 -> 2");
+    List<Map<String, Object>> ls = layers(net);
+    assertEquals(List.of(5L, 3L), ls.stream().map(l -> l.get("in")).toList());
+    assertEquals(List.of(3L, 2L), ls.stream().map(l -> l.get("out")).toList());
+    assertEquals("tanh,identity", net.get("activation"));
+  }
+
+  @Test
   void perLayerActivationListIsUsedAndIndicesAreZeroBased() {
     Map<String, Object> net = onlyNetwork(run("probe", "--activation", "identity,identity,relu",
         "--init", "orthogonal", "--depth", "3", "--width", "8", "--format", "json"));

@@ -15,7 +15,7 @@ class ReportWriterTest {
     List<LayerStat> rows = new ArrayList<>();
     for (int l = 1; l <= depth; l++) {
       rows.add(new LayerStat(l - 1, Math.pow(2, depth - l + 1), 2, 2, (depth - l + 1) * Math.log10(3), Double.NaN,
-          l - 1 == 6 ? Double.POSITIVE_INFINITY : 1));
+          l - 1 == 6 ? Double.POSITIVE_INFINITY : 1, 4, 4));
     }
     return new NetworkResult("n", "test net", "dense", "identity", "orthogonal", 2, 4, Double.NaN,
         "EXPLODING", Math.pow(2, depth), 1e3, 10, 0.01, nf, rows);
