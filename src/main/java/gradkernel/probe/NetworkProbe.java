@@ -12,6 +12,7 @@ import gradkernel.chain.Tape;
 import gradkernel.clip.Clip;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.spectral.Eigenvalues;
+import gradkernel.spectral.GrowthBounds;
 import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.SingularValues;
 import gradkernel.spectral.SpectralNormEstimate;
@@ -21,6 +22,7 @@ import gradkernel.tensor.Vec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Probes one network with the library's own code path: the network becomes a
@@ -87,11 +89,10 @@ final class NetworkProbe {
       Progress progress) {
     int depth = s.weights().size();
     boolean residual = s.kind() == NetworkSpec.Kind.RESIDUAL;
-    Activation g = s.activation();
     Layer[] layers = new Layer[depth];
     for (int l = 0; l < depth; l++) {
       Matrix w = s.weights().get(l);
-      Dense d = new Dense(w, bias(s.biases().get(l), w.rows()), g);
+      Dense d = new Dense(w, bias(s.biases().get(l), w.rows()), s.activation(l));
       layers[l] = residual ? Residual.of(d) : d;
     }
     Chain net = Chain.of(layers);
@@ -105,8 +106,7 @@ final class NetworkProbe {
     double[] gradNorm = new double[depth + 1];
     double[] wNorm = new double[depth + 1];
     double[] sigma = new double[depth + 1];
-    double[] factorUp = new double[depth + 1];
-    double[] factorLo = new double[depth + 1];
+    GrowthBounds.Factor[] factors = new GrowthBounds.Factor[depth + 1];
     boolean estimated = false;
     gradNorm[depth] = prof.gradientNorm(net.profileSlots());
     for (int l = 1; l <= depth; l++) {
@@ -119,20 +119,17 @@ final class NetworkProbe {
       double[] sv = extremeSingularValues(w, !residual && square);
       estimated |= !fullSvd(w);
       sigma[l] = sv[0];
+      Activation g = s.activation(l - 1);
       if (residual) {
-        // J = I + diag(g')·W: the pre-activations sit inside the block, so bound g' over ℝ.
-        double sup = g.supDerivative();
-        factorUp[l] = 1 + sup * sigma[l];
-        factorLo[l] = 1 - sup * sigma[l];
+        // J = I + diag(g')·W: the pre-activations sit inside the block, so g' is bounded over ℝ.
+        factors[l] = GrowthBounds.residual(g, sigma[l]);
       } else {
         double[] range = range(net.preActivations(tape, l - 1));
-        double sMin = sv[1];
-        factorUp[l] = g.supDerivative(range[0], range[1]) * sigma[l];
-        factorLo[l] = g.infDerivative(range[0], range[1]) * sMin;
+        factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sigma, factorUp, factorLo,
-        clipNorm, Double.NaN, s.inputWidth());
+    return result(s, estimated, net, prof, slot -> net.inputGradient(tape, slot), gradNorm, wNorm,
+        sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
   private static NetworkResult rnn(NetworkSpec s, int batch, double clipNorm, SplittableRandom rnd,
@@ -142,7 +139,7 @@ final class NetworkProbe {
     int n = w.rows();
     int m = u.cols();
     int steps = s.steps();
-    Activation g = s.activation();
+    Activation g = s.activation(0);
     Chain net = Chain.of(new Recurrent(w, u, bias(s.biases().get(0), n), g, steps));
     // Input per example: h_0 = 0, then x_1 … x_T.
     float[] x = new float[batch * net.inputSize()];
@@ -163,37 +160,40 @@ final class NetworkProbe {
     double sMin = sv[1];
     boolean estimated = !fullSvd(w);
     double[] range = range(net.preActivations(tape, 0));
-    double up = g.supDerivative(range[0], range[1]) * sigma;
-    double lo = g.infDerivative(range[0], range[1]) * sMin;
+    GrowthBounds.Factor factor = GrowthBounds.dense(g, range[0], range[1], sigma, sMin);
     double[] gradNorm = new double[steps + 1];
     double[] wNorm = new double[steps + 1];
     double[] sig = new double[steps + 1];
-    double[] factorUp = new double[steps + 1];
-    double[] factorLo = new double[steps + 1];
+    GrowthBounds.Factor[] factors = new GrowthBounds.Factor[steps + 1];
     for (int t = 0; t <= steps; t++) {
       gradNorm[t] = prof.gradientNorm(t);
     }
     Arrays.fill(wNorm, Double.NaN); // BPTT sums dW over steps: no per-step norm
     wNorm[1] = prof.weightGradientNorm(0);
     Arrays.fill(sig, 1, steps + 1, sigma);
-    Arrays.fill(factorUp, 1, steps + 1, up);
-    Arrays.fill(factorLo, 1, steps + 1, lo);
-    return result(s, estimated, net, tape, prof, grads, gradNorm, wNorm, sig, factorUp, factorLo,
-        clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
+    Arrays.fill(factors, 1, steps + 1, factor);
+    // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
+    IntFunction<Matrix> gradientAt = slot -> slot == 0 ? net.inputGradient(tape, 0) : null;
+    return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
   }
 
-  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net, Tape tape,
-      GradientProfile prof, Gradients grads, double[] gradNorm, double[] wNorm, double[] sigma, double[] factorUp,
-      double[] factorLo, double clipNorm, double rho, int width) {
+  /**
+   * Assembles the result; {@code gradientAt} maps a profile slot to the gradient stored behind it
+   * (null where the pass does not keep it), {@code factors[l]} bounds layer (or step) l, 1-based.
+   */
+  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net,
+      GradientProfile prof, IntFunction<Matrix> gradientAt, double[] gradNorm, double[] wNorm,
+      double[] sigma, GrowthBounds.Factor[] factors, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
     double logUp = Math.log10(gradNorm[depth]);
     double logLo = logUp;
     LayerStat[] rows = new LayerStat[depth];
     for (int l = depth; l >= 1; l--) {
-      logUp += Math.log10(factorUp[l]);
-      logLo += factorLo[l] > 0 ? Math.log10(factorLo[l]) : Double.NaN;
-      rows[l - 1] = new LayerStat(l, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
-          wNorm[l]);
+      logUp += factors[l].log10Upper();
+      logLo += factors[l].log10Lower().orElse(Double.NaN);
+      Matrix w = s.weights().get(s.kind() == NetworkSpec.Kind.RNN ? 0 : l - 1);
+      rows[l - 1] = new LayerStat(l - 1, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
+          wNorm[l], w.cols(), w.rows());
     }
     // The profile's weight-gradient sum of squares was filled during backward: no extra read.
     double global = NormAccumulator.l2().addSumOfSquares(prof.weightGradientSumOfSquares()).norm();
@@ -202,28 +202,30 @@ final class NetworkProbe {
     NonFiniteAt nonFinite = null;
     int slot = prof.firstNonFiniteSlot();
     if (slot >= 0) {
-      // Slot s is the gradient w.r.t. the input of layer (or step) s + 1, counted from 1.
-      Matrix v = slot == net.profileSlots() ? null : gradientAt(net, tape, slot);
+      // Slot s is the gradient w.r.t. the input of layer (or step) s, 0-based; slot L the output.
+      Matrix v = slot == net.profileSlots() ? null : gradientAt.apply(slot);
       int index = (int) prof.firstNonFiniteIndex();
       float value = v == null ? Float.NaN : v.data()[v.offset() + index];
-      nonFinite = new NonFiniteAt(slot + 1, index, value);
+      nonFinite = new NonFiniteAt(slot, index, value);
     }
     // NON_FINITE comes from overflow on the way back here, reported with its provenance.
     String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
         : prof.verdict().name();
     double growth = gradNorm[0] / gradNorm[depth];
     String description = s.description() + (estimated ? LANCZOS_NOTE : "");
-    return new NetworkResult(s.name(), description, s.kind().label(), s.activation().name(), s.init(),
+    return new NetworkResult(s.name(), description, s.kind().label(), s.activationNames(), s.init(),
         s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
   }
 
-  /** The gradient behind profile slot s: a layer's input gradient, or for an RNN that of h_s. */
-  private static Matrix gradientAt(Chain net, Tape tape, int slot) {
-    if (net.layer(0) instanceof Recurrent) {
-      // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
-      return slot == 0 ? net.inputGradient(tape, 0) : null;
+  /** The common width when every weight is [w, w], else -1 (non-uniform: see per-layer in/out). */
+  private static int uniformWidth(List<Matrix> ws) {
+    int w = ws.get(0).cols();
+    for (Matrix m : ws) {
+      if (m.rows() != w || m.cols() != w) {
+        return -1;
+      }
     }
-    return net.inputGradient(tape, slot);
+    return w;
   }
 
   private static Vec bias(float[] b, int n) {

@@ -7,7 +7,8 @@ import java.util.List;
  * EXPLODING, VANISHING or STABLE; {@code globalNorm} is the L2 norm over every weight and bias
  * gradient; {@code clipCoefficient} = min(1, clipNorm/globalNorm), the factor clipping multiplies
  * the update by (NaN when no clip norm was set); {@code nonFinite} is null when every gradient
- * was finite; {@code spectralRadius} is ρ(W) for a recurrent network, else NaN.
+ * was finite; {@code spectralRadius} is ρ(W) for a recurrent network, else NaN; {@code width} is
+ * the common width when every weight is square of one size, else -1 (see the rows' in/out).
  */
 public record NetworkResult(String name, String description, String kind, String activation,
     String init, double initGain, int width, double spectralRadius, String verdict, double growth,

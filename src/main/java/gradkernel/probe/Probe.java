@@ -97,11 +97,8 @@ final class Probe {
         NetworkSpec.Kind.DENSE, tanh, "xavier", 2.5, depth, width, seed + 1));
     s.add(dense("tanh-gain-0.5", "50 tanh layers, Xavier init with a too-small gain 0.5",
         NetworkSpec.Kind.DENSE, tanh, "xavier", 0.5, depth, width, seed + 2));
-    Activation relu = optional("relu");
-    if (relu != null) {
-      s.add(dense("relu-he", "50 ReLU layers, He init", NetworkSpec.Kind.DENSE, relu, "he", 1, depth,
-          width, seed + 3));
-    }
+    s.add(dense("relu-he", "50 ReLU layers, He init", NetworkSpec.Kind.DENSE, Activations.RELU, "he",
+        1, depth, width, seed + 3));
     s.add(dense("residual-tanh", "50 residual tanh blocks a + tanh(W a + b), Xavier init",
         NetworkSpec.Kind.RESIDUAL, tanh, "xavier", 1, depth, width, seed + 4));
     Activation linear = Activations.IDENTITY;
@@ -114,31 +111,46 @@ final class Probe {
     return s;
   }
 
-  private static Activation optional(String spec) {
-    try {
-      return Activations.of(spec);
-    } catch (IllegalArgumentException notYetAvailable) {
-      return null;
+  /**
+   * Parses "--activation": one spec, or a comma-separated list of specs (one per layer).
+   *
+   * @throws IllegalArgumentException naming the first bad spec
+   */
+  static List<Activation> activations(String spec) {
+    List<Activation> out = new ArrayList<>();
+    for (String part : spec.split(",", -1)) {
+      out.add(Activations.of(part.trim()));
     }
+    return out;
+  }
+
+  /** The activation list for {@code depth} layers: one spec for all, or exactly one per layer. */
+  static List<Activation> activations(String spec, int depth, String what) throws UsageException {
+    List<Activation> acts = activations(spec);
+    if (acts.size() != 1 && acts.size() != depth) {
+      throw new UsageException("--activation: " + acts.size() + " activations given for " + depth
+          + " " + what + "; give one for all or one per layer", ProbeCli.USAGE);
+    }
+    return acts;
   }
 
   static NetworkSpec configured(ProbeOptions o) throws UsageException {
-    Activation act = Activations.of(o.activation());
     if (o.rnnSteps() > 0) {
+      Activation act = activations(o.activation(), 1, "recurrent layer").get(0);
       String d = "vanilla " + act.name() + " RNN, " + o.rnnSteps() + " steps, width " + o.width()
           + ", W: " + o.init() + " init, gain " + o.gain();
       return rnnWith("rnn", d, act, o.init(), o.gain(), o.rnnSteps(), o.width(), o.seed());
     }
     NetworkSpec.Kind kind = o.residual() ? NetworkSpec.Kind.RESIDUAL : NetworkSpec.Kind.DENSE;
-    String d = o.depth() + (o.residual() ? " residual " : " dense ") + act.name() + " layers, width "
+    List<Activation> acts = activations(o.activation(), o.depth(), "layers");
+    String d = o.depth() + (o.residual() ? " residual " : " dense ") + names(acts) + " layers, width "
         + o.width() + ", " + o.init() + " init, gain " + o.gain();
-    return dense(kind.label(), d, kind, act, o.init(), o.gain(), o.depth(), o.width(), o.seed());
+    return dense(kind.label(), d, kind, acts, o.init(), o.gain(), o.depth(), o.width(), o.seed());
   }
 
   static NetworkSpec fromWeights(ProbeOptions o) throws WeightFileException, ProbeFailure,
       UsageException {
     WeightStack stack = WeightStack.load(o.weights(), o.select(), o.orderByName());
-    Activation act = Activations.of(o.activation());
     List<Matrix> ws = new ArrayList<>();
     List<float[]> bs = new ArrayList<>();
     for (WeightStack.Layer l : stack.layers()) {
@@ -150,10 +162,11 @@ final class Probe {
       }
     }
     checkSizes(ws, o.batch());
+    List<Activation> acts = activations(o.activation(), ws.size(), "weight layers");
     NetworkSpec.Kind kind = o.residual() ? NetworkSpec.Kind.RESIDUAL : NetworkSpec.Kind.DENSE;
-    String d = ws.size() + (o.residual() ? " residual " : " dense ") + act.name() + " layers from "
+    String d = ws.size() + (o.residual() ? " residual " : " dense ") + names(acts) + " layers from "
         + String.join(", ", o.weights()) + " (" + ws.get(0).cols() + " → " + ws.get(ws.size() - 1).rows() + ")";
-    return new NetworkSpec(name(o.weights()), d, kind, act, "loaded", Double.NaN, ws, bs, 0);
+    return new NetworkSpec(name(o.weights()), d, kind, acts, "loaded", Double.NaN, ws, bs, 0);
   }
 
   private static String name(List<String> files) {
@@ -161,8 +174,17 @@ final class Probe {
     return f.replaceFirst("\\.(npy|npz|safetensors)$", "") + (files.size() > 1 ? "+" : "");
   }
 
+  private static String names(List<Activation> acts) {
+    return String.join(",", acts.stream().map(Activation::name).toList());
+  }
+
   static NetworkSpec dense(String name, String description, NetworkSpec.Kind kind, Activation act,
       String init, double gain, int depth, int width, long seed) throws UsageException {
+    return dense(name, description, kind, List.of(act), init, gain, depth, width, seed);
+  }
+
+  static NetworkSpec dense(String name, String description, NetworkSpec.Kind kind,
+      List<Activation> act, String init, double gain, int depth, int width, long seed) throws UsageException {
     List<Matrix> ws = new ArrayList<>();
     List<float[]> bs = new ArrayList<>();
     for (int l = 0; l < depth; l++) {
@@ -181,7 +203,8 @@ final class Probe {
       double gain, int steps, int width, long seed) throws UsageException {
     Matrix w = Initializers.weight(init, gain, width, width, seed * 7919);
     Matrix u = Initializers.weight("xavier", 1, width, width, seed * 7919 + 1);
-    return new NetworkSpec(name, description, NetworkSpec.Kind.RNN, act, init, gain, List.of(w, u),
+    return new NetworkSpec(name, description, NetworkSpec.Kind.RNN, List.of(act), init, gain,
+        List.of(w, u),
         Arrays.asList(new float[width], null), steps);
   }
 }

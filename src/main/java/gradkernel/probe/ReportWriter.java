@@ -37,7 +37,7 @@ final class ReportWriter {
     m.put("description", n.description());
     m.put("kind", n.kind());
     m.put("depth", n.layers().size());
-    m.put("width", n.width());
+    m.put("width", n.width() < 0 ? null : n.width()); // null: non-uniform, see layers[].in/out
     m.put("activation", n.activation());
     m.put("init", n.init());
     m.put("initGain", n.initGain());
@@ -69,6 +69,8 @@ final class ReportWriter {
       l.put("log10UpperBound", s.log10UpperBound());
       l.put("log10LowerBound", s.log10LowerBound());
       l.put("weightGradNorm", s.weightGradNorm());
+      l.put("in", s.in());
+      l.put("out", s.out());
       layers.add(l);
     }
     m.put("layers", layers);
@@ -76,7 +78,7 @@ final class ReportWriter {
   }
 
   static final String CSV_HEADER = "network,kind,index,gradNorm,gain,spectralNorm,upperBound,"
-      + "lowerBound,weightGradNorm,verdict,growth,globalNorm,clipCoefficient";
+      + "lowerBound,weightGradNorm,verdict,growth,globalNorm,clipCoefficient,in,out";
 
   /** One CSV row per layer, network fields repeated on each row (ready for a data frame). */
   static String csv(ProbeResult r) {
@@ -90,7 +92,8 @@ final class ReportWriter {
         }
         sb.append(',').append(n.verdict()).append(',').append(csvNumber(n.growth()))
             .append(',').append(csvNumber(n.globalNorm()))
-            .append(',').append(csvNumber(n.clipCoefficient())).append('\n');
+            .append(',').append(csvNumber(n.clipCoefficient()))
+            .append(',').append(s.in()).append(',').append(s.out()).append('\n');
       }
     }
     return sb.toString();

@@ -226,7 +226,7 @@ final class SvgPlot {
     }
     if (n.nonFinite() != null) {
       // Marks where the gradient stopped being finite, at the top edge of the frame.
-      double x = f.px(n.layers().size() - n.nonFinite().layer() + 1);
+      double x = f.px(n.layers().size() - n.nonFinite().layer());
       sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"16\" "
           + "font-weight=\"bold\" text-anchor=\"middle\">×</text>%n", x, f.b().y + 16, color));
       sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"11\">%s</text>%n",
@@ -236,7 +236,7 @@ final class SvgPlot {
 
   /** Layers the gradient has crossed when it reaches the input of row {@code s}'s layer. */
   private static int crossed(NetworkResult n, LayerStat s) {
-    return n.layers().size() - s.index() + 1;
+    return n.layers().size() - s.index();
   }
 
   /** ‖v_L‖, recovered from the output-side row: its gradNorm over its gain. */

@@ -7,11 +7,25 @@ import java.util.Objects;
  * A named tensor read from a weight file: row-major (C order) float32 data of the given shape.
  * {@code sourceDtype} says what the file stored ("float32" or "float64"; float64 is rounded to
  * nearest float32 on reading).
+ *
+ * <p>A final class, not a record: it holds a (possibly large, shared) {@code float[]}, and a
+ * record's contract asks for component-wise equality, which for arrays would mean either identity
+ * (breaking the contract) or an O(n) comparison nobody needs. Equality is therefore object
+ * identity, as for any plain class.
  */
-public record Tensor(String name, int[] shape, float[] data, String sourceDtype) {
+public final class Tensor {
+  private final String name;
+  private final int[] shape;
+  private final float[] data;
+  private final String sourceDtype;
 
-  /** Checks that the element count of {@code shape} equals {@code data.length}. */
-  public Tensor {
+  /**
+   * A tensor of {@code shape} over {@code data} (kept, not copied); the shape is copied.
+   *
+   * @throws IllegalArgumentException if the element count of {@code shape} is not
+   *     {@code data.length}
+   */
+  public Tensor(String name, int[] shape, float[] data, String sourceDtype) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(data, "data");
@@ -20,6 +34,25 @@ public record Tensor(String name, int[] shape, float[] data, String sourceDtype)
       throw new IllegalArgumentException("tensor '" + name + "': shape " + shapeString(shape)
           + " needs " + elementCount(name, shape) + " elements, got " + data.length);
     }
+    this.name = name;
+    this.shape = shape;
+    this.data = data;
+    this.sourceDtype = sourceDtype;
+  }
+
+  /** The tensor's name in its file (e.g. "0.weight", "weight_ih_l0"). */
+  public String name() {
+    return name;
+  }
+
+  /** The row-major float32 data (the backing array, not a copy), length = product of shape. */
+  public float[] data() {
+    return data;
+  }
+
+  /** What the file stored: "float32" or "float64". */
+  public String sourceDtype() {
+    return sourceDtype;
   }
 
   /** Number of dimensions. */
@@ -33,7 +66,6 @@ public record Tensor(String name, int[] shape, float[] data, String sourceDtype)
   }
 
   /** The shape (a copy). */
-  @Override
   public int[] shape() {
     return shape.clone();
   }
@@ -74,15 +106,5 @@ public record Tensor(String name, int[] shape, float[] data, String sourceDtype)
   @Override
   public String toString() {
     return "Tensor[" + name + " " + shapeString() + " " + sourceDtype + "]";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return this == o;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(this);
   }
 }

@@ -33,6 +33,63 @@ public final class GrowthBounds {
   public record Layer(double log10Upper, OptionalDouble log10Lower, double cumulativeLog10Upper,
       OptionalDouble cumulativeLog10Lower) {}
 
+  /**
+   * One layer's gain factor bounds in log10.
+   *
+   * @param log10Upper log10 of the upper bound on ‖J‖ for this layer
+   * @param log10Lower log10 of the lower bound on the smallest gain, empty where undefined
+   */
+  public record Factor(double log10Upper, OptionalDouble log10Lower) {}
+
+  /**
+   * Factor of a plain layer h = g(W x + b) whose pre-activations z were observed in
+   * [{@code zMin}, {@code zMax}] (pass −∞, +∞ for no observation): upper log10(sup|g'|·σ_max), lower
+   * log10(inf|g'|·σ_min), the sup/inf of |g'| over the observed range. The lower bound is empty
+   * when σ_min is NaN (non-square or not computed) or when inf|g'|·σ_min is not positive. The
+   * caller's σ values are used as given (widen them first for a rigorous bound, as
+   * {@link #chain} does with {@link #SVD_SLACK}).
+   *
+   * @param g the layer's activation
+   * @param zMin smallest observed pre-activation (−∞ for none)
+   * @param zMax largest observed pre-activation (+∞ for none)
+   * @param sigmaMax σ_max(W) ≥ 0
+   * @param sigmaMin σ_min(W) ≥ 0 of a square W, NaN where undefined
+   * @throws IllegalArgumentException if zMin &gt; zMax or σ_max is negative or NaN
+   */
+  public static Factor dense(Activation g, double zMin, double zMax, double sigmaMax,
+      double sigmaMin) {
+    Objects.requireNonNull(g, "g");
+    if (!(zMin <= zMax) || !(sigmaMax >= 0)) {
+      throw new IllegalArgumentException("GrowthBounds.dense: need zMin <= zMax and sigmaMax >= 0,"
+          + " got zMin " + zMin + ", zMax " + zMax + ", sigmaMax " + sigmaMax);
+    }
+    boolean all = zMin == Double.NEGATIVE_INFINITY && zMax == Double.POSITIVE_INFINITY;
+    double sup = all ? g.supDerivative() : g.supDerivative(zMin, zMax);
+    double inf = all ? g.infDerivative() : g.infDerivative(zMin, zMax);
+    double lo = inf * sigmaMin;
+    return new Factor(Math.log10(sup * sigmaMax),
+        lo > 0 ? OptionalDouble.of(Math.log10(lo)) : OptionalDouble.empty());
+  }
+
+  /**
+   * Factor of a residual block h = x + g(W x + b) with square W: upper log10(1 + sup|g'|σ_max),
+   * lower log10(1 − sup|g'|σ_max) where sup|g'|σ_max &lt; 1 (I + J invertible by a Neumann series),
+   * empty otherwise. |g'| is bounded over all of ℝ.
+   *
+   * @param g the block's activation
+   * @param sigmaMax σ_max(W) ≥ 0
+   * @throws IllegalArgumentException if σ_max is negative or NaN
+   */
+  public static Factor residual(Activation g, double sigmaMax) {
+    Objects.requireNonNull(g, "g");
+    if (!(sigmaMax >= 0)) {
+      throw new IllegalArgumentException("GrowthBounds.residual: need sigmaMax >= 0, got " + sigmaMax);
+    }
+    double k = g.supDerivative() * sigmaMax;
+    return new Factor(Math.log10(1 + k),
+        k < 1 ? OptionalDouble.of(Math.log10(1 - k)) : OptionalDouble.empty());
+  }
+
   /** Per-layer and cumulative bounds for a plain chain; weights[l] is [out, in]; same list sizes. */
   public static Layer[] chain(List<Matrix> weights, List<Activation> activations) {
     return compute(weights, activations, false);
@@ -77,22 +134,11 @@ public final class GrowthBounds {
       double[] s = SingularValues.of(w);
       double smax = s[0] * (1 + SVD_SLACK);
       double smin = Math.max(0, s[s.length - 1] - SVD_SLACK * s[0]);
-      double sup = g.supDerivative();
-      double inf = g.infDerivative();
-      double up;
-      OptionalDouble lo = OptionalDouble.empty();
-      if (residual) {
-        double k = sup * smax;
-        up = Math.log10(1 + k);
-        if (k < 1) {
-          lo = OptionalDouble.of(Math.log10(1 - k));
-        }
-      } else {
-        up = Math.log10(sup * smax);
-        if (w.rows() == w.cols() && smin > 0 && inf > 0) {
-          lo = OptionalDouble.of(Math.log10(inf) + Math.log10(smin));
-        }
-      }
+      Factor f = residual ? residual(g, smax)
+          : dense(g, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, smax,
+              w.rows() == w.cols() ? smin : Double.NaN);
+      double up = f.log10Upper();
+      OptionalDouble lo = f.log10Lower();
       cumUp += up;
       cumLo = cumLo.isPresent() && lo.isPresent()
           ? OptionalDouble.of(cumLo.getAsDouble() + lo.getAsDouble()) : OptionalDouble.empty();

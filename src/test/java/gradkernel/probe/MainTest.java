@@ -54,6 +54,38 @@ class MainTest {
   }
 
   @Test
+  void nonUniformNetworkReportsPerLayerWidthsAndNoCommonWidth(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    TestFiles.write(dir, "a.npy", TestFiles.npy(new int[] {3, 5}, TestFiles.ramp(15, 0.1)));
+    TestFiles.write(dir, "b.npy", TestFiles.npy(new int[] {2, 3}, TestFiles.ramp(6, 0.1)));
+    Map<String, Object> net = onlyNetwork(run("probe", "--weights", dir.resolve("*.npy").toString(),
+        "--activation", "tanh,identity", "--format", "json"));
+    assertNull(net.get("width"), "no single width for 5 -> 3 -> 2");
+    List<Map<String, Object>> ls = layers(net);
+    assertEquals(List.of(5L, 3L), ls.stream().map(l -> l.get("in")).toList());
+    assertEquals(List.of(3L, 2L), ls.stream().map(l -> l.get("out")).toList());
+    assertEquals("tanh,identity", net.get("activation"));
+  }
+
+  @Test
+  void perLayerActivationListIsUsedAndIndicesAreZeroBased() {
+    Map<String, Object> net = onlyNetwork(run("probe", "--activation", "identity,identity,relu",
+        "--init", "orthogonal", "--depth", "3", "--width", "8", "--format", "json"));
+    assertEquals("identity,identity,relu", net.get("activation"));
+    List<Map<String, Object>> ls = layers(net);
+    assertEquals(List.of(0L, 1L, 2L), ls.stream().map(l -> l.get("index")).toList());
+    // Orthogonal identity layers have gain exactly 1; the ReLU layer (index 2) halves a random
+    // gradient's norm roughly, so its gain is well below 1.
+    assertEquals(1, num(ls.get(0).get("gain")), 1e-5);
+    assertEquals(1, num(ls.get(1).get("gain")), 1e-5);
+    assertTrue(num(ls.get(2).get("gain")) < 0.95, "relu layer gain " + ls.get(2).get("gain"));
+    Run bad = run("probe", "--activation", "tanh,relu", "--depth", "3");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("2 activations given for 3 layers"), bad.err());
+    assertEquals(2, run("probe", "--activation", "tanh,nosuch").code());
+  }
+
+  @Test
   void orthogonalIdentityChainHasGainOneEverywhereAndIsStable() {
     Map<String, Object> net = onlyNetwork(run("probe", "--activation", "identity", "--init", "orthogonal",
         "--depth", "30", "--width", "48", "--batch", "4", "--format", "json"));
@@ -267,7 +299,7 @@ class MainTest {
     // pre-activations are NaN; by the activation policy (NaN in, NaN out, g' included) the gradient
     // is already non-finite at the top layer, which is where provenance must point.
     int layer = ((Number) nf.get("layer")).intValue();
-    assertEquals(50, layer, "first non-finite layer");
+    assertEquals(49, layer, "first non-finite layer (0-based: the top one)");
     assertEquals("EXPLODING", net.get("verdict"));
   }
 

@@ -39,8 +39,8 @@ class SvgPlotTest {
     List<LayerStat> rows = new java.util.ArrayList<>();
     double prev = 1;
     for (int i = norms.length - 1; i >= 0; i--) {
-      rows.add(0, new LayerStat(i + 1, norms[i], norms[i] / prev, 1, Math.log10(norms[i]) + 1,
-          Math.log10(norms[i]) - 1, 0.5));
+      rows.add(0, new LayerStat(i, norms[i], norms[i] / prev, 1, Math.log10(norms[i]) + 1,
+          Math.log10(norms[i]) - 1, 0.5, 4, 4));
       prev = norms[i];
     }
     return new NetworkResult(name, "d", "dense", "tanh", "xavier", 1, 4, Double.NaN, "STABLE", norms[0],

@@ -88,4 +88,23 @@ class GrowthBoundsTest {
         () -> GrowthBounds.chain(List.of(q), List.of()));
     assertEquals(100 * Math.log10(1.1), GrowthBounds.recurrentLog10Growth(1.1, 100), 1e-12);
   }
+
+  @Test
+  void observedRangeNarrowsTheTanhFactor() {
+    // tanh' = 1 − tanh²: over [1, 2] sup is at z = 1, inf at z = 2.
+    double t1 = Math.tanh(1);
+    double t2 = Math.tanh(2);
+    GrowthBounds.Factor f = GrowthBounds.dense(Activations.TANH, 1, 2, 3, 0.5);
+    assertEquals(Math.log10((1 - t1 * t1) * 3), f.log10Upper(), 1e-6);
+    assertEquals(Math.log10((1 - t2 * t2) * 0.5), f.log10Lower().getAsDouble(), 1e-6);
+    GrowthBounds.Factor all = GrowthBounds.dense(Activations.TANH, Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY, 3, Double.NaN);
+    assertEquals(Math.log10(3), all.log10Upper(), 1e-12);
+    assertTrue(all.log10Lower().isEmpty());
+    assertEquals(Math.log10(1.5), GrowthBounds.residual(Activations.TANH, 0.5).log10Upper(), 1e-12);
+    assertEquals(Math.log10(0.5), GrowthBounds.residual(Activations.TANH, 0.5).log10Lower()
+        .getAsDouble(), 1e-12);
+    assertThrows(IllegalArgumentException.class,
+        () -> GrowthBounds.dense(Activations.TANH, 2, 1, 1, 1));
+  }
 }
