@@ -5,22 +5,31 @@ import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API implementation of {@link SoftmaxKernels} (loaded reflectively by
- * {@link VectorSupport}). The 16 double accumulators of the fixed order are four 4-lane double
- * vectors A0..A3 (A_k holds A_{4k..4k+3}); each block of 16 exps (one, two or four float vectors
- * for 512, 256 or 128 bits) is converted exactly to double in four 4-lane parts, part k added to
- * A_k. Exps are {@link PanamaActivationKernels#expNeg}, lane-for-lane the scalar twin's formula.
+ * {@link VectorSupport}). Exps are {@link PanamaActivationKernels#expNeg} on full float vectors,
+ * lane for lane the scalar twin's formula, stored to the destination (or a per-thread 16-float
+ * scratch for value-only calls) and read back as half-width float vectors, which convert exactly
+ * to full-width double vectors (a plain lane-count-preserving cast: converting the upper half of
+ * a full float vector in registers is not intrinsified and boxes). The 16 double accumulators of
+ * the fixed order are 32/L double vectors of L/2 lanes (A_j in vector j/(L/2), lane j mod (L/2)),
+ * and the final fold of halves is the scalar twin's tree.
  */
 final class PanamaSoftmaxKernels implements SoftmaxKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
   private static final int L = F.length();
+  private static final int H = L / 2;
+  private static final VectorSpecies<Float> FH =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(
+      () -> new float[BLOCK]);
 
   PanamaSoftmaxKernels() {
-    if (L < 4 || L > BLOCK) {
+    if (L < 4 || L > BLOCK || D.length() != H) {
       throw new UnsupportedOperationException("vector width " + F.vectorBitSize()
           + " bits not supported");
     }
@@ -48,16 +57,17 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
     return m;
   }
 
-  private static FloatVector exp(float[] x, int i, float m, float[] dst, int di) {
-    FloatVector e = PanamaActivationKernels.expNeg(FloatVector.fromArray(F, x, i).sub(m));
-    if (dst != null) {
-      e.intoArray(dst, di);
+  /** The exps of x[i .. i + 16) − m, stored at buf[bi .. bi + 16). */
+  private static void exps(float[] x, int i, float m, float[] buf, int bi) {
+    for (int k = 0; k < BLOCK; k += L) {
+      PanamaActivationKernels.expNeg(FloatVector.fromArray(F, x, i + k).sub(m))
+          .intoArray(buf, bi + k);
     }
-    return e;
   }
 
-  private static DoubleVector part(FloatVector e, int p) {
-    return (DoubleVector) e.convertShape(F2D, D, p);
+  /** buf[bi + k·H .. + H) as doubles (exact). */
+  private static DoubleVector half(float[] buf, int bi, int k) {
+    return (DoubleVector) FloatVector.fromArray(FH, buf, bi + k * H).convertShape(F2D, D, 0);
   }
 
   @Override
@@ -65,36 +75,61 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
     int blocks = n / BLOCK;
     double s = 0;
     if (blocks > 0) {
-      DoubleVector a0 = DoubleVector.zero(D);
-      DoubleVector a1 = a0;
-      DoubleVector a2 = a0;
-      DoubleVector a3 = a0;
+      float[] buf = dst != null ? dst : SCRATCH.get();
+      int step = dst != null ? BLOCK : 0;
+      int bi = dst != null ? dOff : 0;
       int end = blocks * BLOCK;
-      for (int c = 0; c < end; c += BLOCK) {
-        int i = xOff + c;
-        int di = dOff + c;
-        if (L == 16) {
-          FloatVector e = exp(x, i, m, dst, di);
-          a0 = a0.add(part(e, 0));
-          a1 = a1.add(part(e, 1));
-          a2 = a2.add(part(e, 2));
-          a3 = a3.add(part(e, 3));
-        } else if (L == 8) {
-          FloatVector e = exp(x, i, m, dst, di);
-          FloatVector f = exp(x, i + 8, m, dst, di + 8);
-          a0 = a0.add(part(e, 0));
-          a1 = a1.add(part(e, 1));
-          a2 = a2.add(part(f, 0));
-          a3 = a3.add(part(f, 1));
-        } else {
-          a0 = a0.add(part(exp(x, i, m, dst, di), 0));
-          a1 = a1.add(part(exp(x, i + 4, m, dst, di + 4), 0));
-          a2 = a2.add(part(exp(x, i + 8, m, dst, di + 8), 0));
-          a3 = a3.add(part(exp(x, i + 12, m, dst, di + 12), 0));
+      if (L == 16) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (int c = 0; c < end; c += BLOCK, bi += step) {
+          exps(x, xOff + c, m, buf, bi);
+          a0 = a0.add(half(buf, bi, 0));
+          a1 = a1.add(half(buf, bi, 1));
         }
+        DoubleVector cv = a0.add(a1); // C_0..7
+        double d0 = cv.lane(0) + cv.lane(4);
+        double d1 = cv.lane(1) + cv.lane(5);
+        double d2 = cv.lane(2) + cv.lane(6);
+        double d3 = cv.lane(3) + cv.lane(7);
+        s = (d0 + d2) + (d1 + d3);
+      } else if (L == 8) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        for (int c = 0; c < end; c += BLOCK, bi += step) {
+          exps(x, xOff + c, m, buf, bi);
+          a0 = a0.add(half(buf, bi, 0));
+          a1 = a1.add(half(buf, bi, 1));
+          a2 = a2.add(half(buf, bi, 2));
+          a3 = a3.add(half(buf, bi, 3));
+        }
+        DoubleVector dv = a0.add(a2).add(a1.add(a3)); // D_0..3
+        s = (dv.lane(0) + dv.lane(2)) + (dv.lane(1) + dv.lane(3));
+      } else {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        DoubleVector a4 = a0;
+        DoubleVector a5 = a0;
+        DoubleVector a6 = a0;
+        DoubleVector a7 = a0;
+        for (int c = 0; c < end; c += BLOCK, bi += step) {
+          exps(x, xOff + c, m, buf, bi);
+          a0 = a0.add(half(buf, bi, 0));
+          a1 = a1.add(half(buf, bi, 1));
+          a2 = a2.add(half(buf, bi, 2));
+          a3 = a3.add(half(buf, bi, 3));
+          a4 = a4.add(half(buf, bi, 4));
+          a5 = a5.add(half(buf, bi, 5));
+          a6 = a6.add(half(buf, bi, 6));
+          a7 = a7.add(half(buf, bi, 7));
+        }
+        DoubleVector e = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))); // E_0, E_1
+        s = e.lane(0) + e.lane(1);
       }
-      DoubleVector b = a0.add(a1).add(a2.add(a3));
-      s = (b.lane(0) + b.lane(1)) + (b.lane(2) + b.lane(3));
     }
     return ScalarSoftmaxKernels.tail(blocks * BLOCK, n, x, xOff, m, dst, dOff, s);
   }

@@ -28,28 +28,23 @@ final class ScalarSoftmaxKernels implements SoftmaxKernels {
     int blocks = n / BLOCK;
     double s = 0;
     if (blocks > 0) {
-      s = tree(x, xOff, blocks, m, dst, dOff);
+      s = tree(x, xOff, blocks, m, dst, dOff, 0, 1);
     }
     return tail(blocks * BLOCK, n, x, xOff, m, dst, dOff, s);
   }
 
-  /** (B_0 + B_1) + (B_2 + B_3) with B_q = (A_q + A_{4+q}) + (A_{8+q} + A_{12+q}). */
-  private static double tree(float[] x, int xOff, int blocks, float m, float[] dst, int dOff) {
-    double b0 = lane(x, xOff, blocks, m, dst, dOff, 0);
-    double b1 = lane(x, xOff, blocks, m, dst, dOff, 1);
-    double b2 = lane(x, xOff, blocks, m, dst, dOff, 2);
-    double b3 = lane(x, xOff, blocks, m, dst, dOff, 3);
-    return (b0 + b1) + (b2 + b3);
-  }
-
-  /** B_q = (A_q + A_{4+q}) + (A_{8+q} + A_{12+q}). */
-  private static double lane(float[] x, int xOff, int blocks, float m, float[] dst, int dOff,
-      int q) {
-    double a0 = column(x, xOff, blocks, m, dst, dOff, q);
-    double a1 = column(x, xOff, blocks, m, dst, dOff, 4 + q);
-    double a2 = column(x, xOff, blocks, m, dst, dOff, 8 + q);
-    double a3 = column(x, xOff, blocks, m, dst, dOff, 12 + q);
-    return (a0 + a1) + (a2 + a3);
+  /**
+   * The fold-halves tree over the 16 column sums: fold(j, 16) = A_j, fold(j, d) =
+   * fold(j, 2d) + fold(j + d, 2d); the sum is fold(0, 1), i.e. C_j = A_j + A_{8+j},
+   * D_j = C_j + C_{4+j}, E_j = D_j + D_{2+j}, s = E_0 + E_1.
+   */
+  private static double tree(float[] x, int xOff, int blocks, float m, float[] dst, int dOff,
+      int j, int d) {
+    if (d == BLOCK) {
+      return column(x, xOff, blocks, m, dst, dOff, j);
+    }
+    return tree(x, xOff, blocks, m, dst, dOff, j, 2 * d)
+        + tree(x, xOff, blocks, m, dst, dOff, j + d, 2 * d);
   }
 
   /** A_j: Σ over blocks b (in order) of exp(x[16b + j] − m), storing each exp. */

@@ -11,9 +11,9 @@ package gradkernel.kernel;
  * <p><b>Determinism.</b> exp is our own polynomial ({@link ScalarActivationKernels#expNeg(float)},
  * the same float lane formula as the activation kernels, never {@link Math#exp} nor a Vector API
  * transcendental), and the sum runs in a fixed order that does not depend on the vector width:
- * the row is split into blocks of 16; 16 double accumulators A_j (j = 4k + q, k, q ∈ 0..3)
- * each add, block by block, the exp of element 16·b + j converted exactly to double; then
- * B_q = (A_q + A_{4+q}) + (A_{8+q} + A_{12+q}) and s = (B_0 + B_1) + (B_2 + B_3); finally the
+ * the row is split into blocks of 16; 16 double accumulators A_j (j ∈ 0..15) each add, block by
+ * block, the exp of element 16·b + j converted exactly to double; then halves are folded:
+ * C_j = A_j + A_{8+j}, D_j = C_j + C_{4+j}, E_j = D_j + D_{2+j}, s = E_0 + E_1; finally the
  * n mod 16 tail elements are added to s one by one in column order. Both implementations
  * ({@link #scalar()} and the Vector API one) evaluate exactly these operations, so they agree
  * bit for bit for every n, offset and width.
