@@ -25,8 +25,10 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
   private static final VectorSpecies<Float> FH =
       VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  /** Exps are computed a chunk ahead of their summation (4 KiB, in L1): see {@link #expSum}. */
+  private static final int CHUNK = 64 * BLOCK;
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(
-      () -> new float[BLOCK]);
+      () -> new float[CHUNK]);
 
   PanamaSoftmaxKernels() {
     if (L < 4 || L > BLOCK || D.length() != H) {
@@ -57,9 +59,9 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
     return m;
   }
 
-  /** The exps of x[i .. i + 16) − m, stored at buf[bi .. bi + 16). */
-  private static void exps(float[] x, int i, float m, float[] buf, int bi) {
-    for (int k = 0; k < BLOCK; k += L) {
+  /** The exps of x[i .. i + len) − m (len a multiple of L), stored at buf[bi .. bi + len). */
+  private static void exps(float[] x, int i, int len, float m, float[] buf, int bi) {
+    for (int k = 0; k < len; k += L) {
       PanamaActivationKernels.expNeg(FloatVector.fromArray(F, x, i + k).sub(m))
           .intoArray(buf, bi + k);
     }
@@ -75,17 +77,22 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
     int blocks = n / BLOCK;
     double s = 0;
     if (blocks > 0) {
+      // Exps of a whole chunk are stored before any is read back: reading a half of a vector
+      // stored a few cycles earlier defeats store forwarding and stalls every block.
       float[] buf = dst != null ? dst : SCRATCH.get();
-      int step = dst != null ? BLOCK : 0;
-      int bi = dst != null ? dOff : 0;
+      int base = dst != null ? dOff : 0;
       int end = blocks * BLOCK;
       if (L == 16) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (int c = 0; c < end; c += BLOCK, bi += step) {
-          exps(x, xOff + c, m, buf, bi);
-          a0 = a0.add(half(buf, bi, 0));
-          a1 = a1.add(half(buf, bi, 1));
+        for (int c0 = 0; c0 < end; c0 += CHUNK) {
+          int len = Math.min(CHUNK, end - c0);
+          int b0 = dst != null ? base + c0 : 0;
+          exps(x, xOff + c0, len, m, buf, b0);
+          for (int bi = b0; bi < b0 + len; bi += BLOCK) {
+            a0 = a0.add(half(buf, bi, 0));
+            a1 = a1.add(half(buf, bi, 1));
+          }
         }
         DoubleVector cv = a0.add(a1); // C_0..7
         double d0 = cv.lane(0) + cv.lane(4);
@@ -98,12 +105,16 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;
         DoubleVector a3 = a0;
-        for (int c = 0; c < end; c += BLOCK, bi += step) {
-          exps(x, xOff + c, m, buf, bi);
-          a0 = a0.add(half(buf, bi, 0));
-          a1 = a1.add(half(buf, bi, 1));
-          a2 = a2.add(half(buf, bi, 2));
-          a3 = a3.add(half(buf, bi, 3));
+        for (int c0 = 0; c0 < end; c0 += CHUNK) {
+          int len = Math.min(CHUNK, end - c0);
+          int b0 = dst != null ? base + c0 : 0;
+          exps(x, xOff + c0, len, m, buf, b0);
+          for (int bi = b0; bi < b0 + len; bi += BLOCK) {
+            a0 = a0.add(half(buf, bi, 0));
+            a1 = a1.add(half(buf, bi, 1));
+            a2 = a2.add(half(buf, bi, 2));
+            a3 = a3.add(half(buf, bi, 3));
+          }
         }
         DoubleVector dv = a0.add(a2).add(a1.add(a3)); // D_0..3
         s = (dv.lane(0) + dv.lane(2)) + (dv.lane(1) + dv.lane(3));
@@ -116,16 +127,20 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
         DoubleVector a5 = a0;
         DoubleVector a6 = a0;
         DoubleVector a7 = a0;
-        for (int c = 0; c < end; c += BLOCK, bi += step) {
-          exps(x, xOff + c, m, buf, bi);
-          a0 = a0.add(half(buf, bi, 0));
-          a1 = a1.add(half(buf, bi, 1));
-          a2 = a2.add(half(buf, bi, 2));
-          a3 = a3.add(half(buf, bi, 3));
-          a4 = a4.add(half(buf, bi, 4));
-          a5 = a5.add(half(buf, bi, 5));
-          a6 = a6.add(half(buf, bi, 6));
-          a7 = a7.add(half(buf, bi, 7));
+        for (int c0 = 0; c0 < end; c0 += CHUNK) {
+          int len = Math.min(CHUNK, end - c0);
+          int b0 = dst != null ? base + c0 : 0;
+          exps(x, xOff + c0, len, m, buf, b0);
+          for (int bi = b0; bi < b0 + len; bi += BLOCK) {
+            a0 = a0.add(half(buf, bi, 0));
+            a1 = a1.add(half(buf, bi, 1));
+            a2 = a2.add(half(buf, bi, 2));
+            a3 = a3.add(half(buf, bi, 3));
+            a4 = a4.add(half(buf, bi, 4));
+            a5 = a5.add(half(buf, bi, 5));
+            a6 = a6.add(half(buf, bi, 6));
+            a7 = a7.add(half(buf, bi, 7));
+          }
         }
         DoubleVector e = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))); // E_0, E_1
         s = e.lane(0) + e.lane(1);
