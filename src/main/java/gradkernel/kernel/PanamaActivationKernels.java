@@ -607,8 +607,11 @@ final class PanamaActivationKernels implements ActivationKernels {
     return t.reinterpretAsInts().or(z.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
   }
 
-  /** e^x for x ≤ 0 (see {@link ScalarActivationKernels#expNeg(float)}). */
-  private static FloatVector expNeg(FloatVector x) {
+  /**
+   * e^x for x ≤ 0 (see {@link ScalarActivationKernels#expNeg(float)}); x must have the preferred
+   * float species. Shared with {@link PanamaSoftmaxKernels}.
+   */
+  static FloatVector expNeg(FloatVector x) {
     FloatVector xc = x.max(EXP_MIN);
     FloatVector t = xc.fma(LOG2E, SHIFTER);
     return expFinish(t, reduce(xc, t));

@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every loss on random batches against the double reference: the value within 1e-12 relative
- * (both are double sums of the same float inputs), and the float gradient against central
+ * (both are double sums of the same float inputs; for cross-entropy plus its stated float
+ * exp-sum bound (ln C + 3)·2⁻²⁴ per unit of scaled target mass, see CrossEntropyLoss), and the float gradient against central
  * differences of the reference within 2^-22·(|g| + scale) — float rounding of the output plus the
  * float-stored exponentials of cross-entropy — plus 1e-9·scale for the differences themselves.
  */
@@ -27,9 +28,16 @@ class LossGradientTest {
 
   private static void check(String what, double value, float[] grad, LossReference.Fn ref,
       float[] x, double scale) {
+    check(what, value, grad, ref, x, scale, 0);
+  }
+
+  /** mass: Σ over rows of scale·Σ_c t_c, the weight of the rows' ln S (cross-entropy only). */
+  private static void check(String what, double value, float[] grad, LossReference.Fn ref,
+      float[] x, double scale, double mass) {
     double[] xd = LossReference.toDouble(x);
     double expected = ref.value(xd);
-    assertEquals(expected, value, 1e-12 * Math.abs(expected), what + " value");
+    double lse = mass * (Math.log(WIDTH) + 3) * 0x1p-24;
+    assertEquals(expected, value, 1e-12 * Math.abs(expected) + lse, what + " value");
     double[] fd = LossReference.grad(ref, xd, 1e-6);
     for (int i = 0; i < fd.length; i++) {
       double tol = 0x1p-22 * (Math.abs(fd[i]) + scale) + 1e-9 * scale;
@@ -98,19 +106,20 @@ class LossGradientTest {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps)
           .apply(x, 0, BATCH, WIDTH, y, 0, g, 0);
       check("ce eps " + eps, v, g, xd -> LossReference.ceIndex(xd, WIDTH, y, eps, null, mean), x,
-          scale(red, BATCH));
+          scale(red, BATCH), scale(red, BATCH) * BATCH);
     }
     int[] ignored = {3, -100, 6, 2, -100};
     for (double eps : new double[] {0, 0.25}) {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps).withIgnoreIndex(-100)
           .apply(x, 0, BATCH, WIDTH, ignored, 0, g, 0);
       check("ce ignore eps " + eps, v, g,
-          xd -> LossReference.ceIndex(xd, WIDTH, ignored, eps, -100, mean), x, scale(red, 3));
+          xd -> LossReference.ceIndex(xd, WIDTH, ignored, eps, -100, mean), x, scale(red, 3),
+          scale(red, 3) * 3);
     }
     // an ignore index inside [0, classes) ignores that class's rows
     double v = CrossEntropyLoss.of(red).withIgnoreIndex(3).apply(x, 0, BATCH, WIDTH, y, 0, g, 0);
     check("ce ignore 3", v, g, xd -> LossReference.ceIndex(xd, WIDTH, y, 0, 3, mean), x,
-        scale(red, 3));
+        scale(red, 3), scale(red, 3) * 3);
   }
 
   @ParameterizedTest
@@ -133,8 +142,13 @@ class LossGradientTest {
     for (double eps : new double[] {0, 0.1, 1}) {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps)
           .applyProbabilities(x, 0, t, 0, BATCH, WIDTH, g, 0);
+      double mass = 0;
+      for (float tc : t) {
+        mass += (1 - eps) * tc;
+      }
+      mass = scale(red, BATCH) * (mass + eps * BATCH);
       check("ce prob eps " + eps, v, g, xd -> LossReference.ceProb(xd, WIDTH, t, eps, mean), x,
-          4 * scale(red, BATCH));
+          4 * scale(red, BATCH), mass);
     }
   }
 

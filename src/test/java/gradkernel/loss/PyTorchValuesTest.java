@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
  * Small cases with the values PyTorch 1.13.0 (Debian python3-torch) printed for
  * torch.nn.functional on the same float32 inputs, in float64 (the expected numbers below; the
  * float32 run is quoted in comments and agrees to float rounding). Our value is a double sum of
- * the float inputs, so it must match the float64 run to 1e-13 relative; gradients are floats and
- * must match to 2^-22·(|g| + scale).
+ * the float inputs, so it must match the float64 run to 1e-13 relative — plus, for
+ * cross-entropy, the stated bound of its float exp-sum: (ln C + 3)·2⁻²⁴ absolute per unit of
+ * target mass (see CrossEntropyLoss); gradients are floats and must match to 2^-22·(|g| + scale).
  */
 class PyTorchValuesTest {
   private static final float[] X = {1.0f, 2.0f, 0.5f, -1.0f, 0.0f, 3.0f};
@@ -20,9 +21,18 @@ class PyTorchValuesTest {
   private static final float[] Z = {0.3f, -2.0f, 5.0f, -0.7f, 1.5f, 0.0f};
   private static final float[] T = {1.0f, 0.0f, 1.0f, 0.0f, 0.5f, 1.0f};
 
+  /** CrossEntropyLoss's log-sum-exp bound for C = 3 classes, per unit of (scaled) target mass. */
+  private static final double LSE3 = (Math.log(3) + 3) * 0x1p-24;
+
   private static void expect(double value, double[] grad, double scale, double actual,
       float[] actualGrad) {
-    assertEquals(value, actual, 1e-13 * Math.abs(value), "value");
+    expect(value, grad, scale, actual, actualGrad, 0);
+  }
+
+  /** mass: Σ over rows of scale·Σ_c t_c (the weight of each row's ln S in the value). */
+  private static void expect(double value, double[] grad, double scale, double actual,
+      float[] actualGrad, double mass) {
+    assertEquals(value, actual, 1e-13 * Math.abs(value) + mass * LSE3, "value");
     for (int i = 0; i < grad.length; i++) {
       assertEquals(grad[i], actualGrad[i], 0x1p-22 * (Math.abs(grad[i]) + scale), "grad " + i);
     }
@@ -35,18 +45,18 @@ class PyTorchValuesTest {
     double v = CrossEntropyLoss.of(Reduction.MEAN).apply(X, 0, 2, 3, Y, 0, g, 0);
     expect(0.265126343932687, new double[] {0.11561194881107452, -0.18573414039411879,
         0.07012219158304424, 0.008573912772760194, 0.023306311288986945, -0.03188022406174712},
-        0.5, v, g);
+        0.5, v, g, 1);
     // reduction='sum', label_smoothing=0.1; float32: 0.8469194173812866
     v = CrossEntropyLoss.of(Reduction.SUM).withLabelSmoothing(0.1)
         .apply(X, 0, 2, 3, Y, 0, g, 0);
     expect(0.8469193545320408, new double[] {0.1978905642888157, -0.3048016141215709,
         0.10691104983275515, -0.016185507787812945, 0.013279289244640557, 0.002906218543172412},
-        1, v, g);
+        1, v, g, 2);
     // targets [1, -100], label_smoothing=0.2, ignore_index=-100; float32: 0.6310354471206665
     v = CrossEntropyLoss.of(Reduction.MEAN).withLabelSmoothing(0.2).withIgnoreIndex(-100)
         .apply(X, 0, 2, 3, new int[] {1, -100}, 0, g, 0);
     expect(0.6310354507746117, new double[] {0.16455723095548236, -0.23813494745490427,
-        0.07357771649942181, 0, 0, 0}, 1, v, g);
+        0.07357771649942181, 0, 0, 0}, 1, v, g, 1);
   }
 
   @Test
@@ -56,13 +66,13 @@ class PyTorchValuesTest {
     double v = CrossEntropyLoss.of(Reduction.MEAN).applyProbabilities(X, 0, P, 0, 2, 3, g, 0);
     expect(0.44012634481048174, new double[] {0.015611946459582257, -0.03573413677511742,
         0.020122190315535138, 0.008573912772760194, 0.023306311288986945, -0.03188022406174712},
-        0.5, v, g);
+        0.5, v, g, 1);
     // label_smoothing=0.1; float32: 0.5809597373008728
     v = CrossEntropyLoss.of(Reduction.MEAN).withLabelSmoothing(0.1)
         .applyProbabilities(X, 0, P, 0, 2, 3, g, 0);
     expect(0.5809596780560355, new double[] {0.00894528002806482, -0.017400803803684212,
         0.008455523775619379, -0.008092753893906473, 0.006639644622320279, 0.001453109271586206},
-        0.5, v, g);
+        0.5, v, g, 1);
   }
 
   @Test
