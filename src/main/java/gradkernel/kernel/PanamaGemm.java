@@ -165,10 +165,10 @@ final class PanamaGemm {
       int base = jr * kc;
       int j0 = jc + jr;
       if (!trans && nr == NR) {
+        // A plain copy: a vector load/store pair here was boxed (a float[] per vector) by C2 on
+        // 256-bit machines, where the half-width species elsewhere pollutes intoArray's profile.
         for (int p = 0; p < kc; p++) {
-          int src = bOff + (pc + p) * ldb + j0;
-          FloatVector.fromArray(F, b, src).intoArray(dst, base + p * NR);
-          FloatVector.fromArray(F, b, src + L).intoArray(dst, base + p * NR + L);
+          System.arraycopy(b, bOff + (pc + p) * ldb + j0, dst, base + p * NR, NR);
         }
       } else if (trans) {
         // Row j0+q of B is column q of the strip. Blocks of PB steps consume one cache line of
