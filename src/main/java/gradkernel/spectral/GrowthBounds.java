@@ -197,9 +197,10 @@ public final class GrowthBounds {
    * h_t = o⊙tanh(c_t)). Derivation, with z = W_ih x_t + b + W_hh h_{t−1} split into the blocks
    * z_i, z_f, z_g, z_o and δh, δc the gradients of step t (δc total, see {@link LstmStep}):
    * <pre>
-   *   A = ∂c_t/∂h_{t−1} = diag(g⊙σ'(z_i))·W_hi + diag(c_{t−1}⊙σ'(z_f))·W_hf + diag(i⊙tanh'(z_g))·W_hg
-   *   δh_{t−1} = W_hoᵀ(σ'(z_o)⊙tanh(c_t)⊙δh) + Aᵀδc                 (h_t reaches h_{t−1} via z_o and c_t)
-   *   δc_{t−1} = f⊙δc + o_{t−1}⊙tanh'(c_{t−1})⊙δh_{t−1}            (the second term: h_{t−1}'s own path)
+   *   A = ∂c_t/∂h_{t−1} = diag(g⊙σ'(z_i))·W_hi + diag(c_{t−1}⊙σ'(z_f))·W_hf
+   *                        + diag(i⊙tanh'(z_g))·W_hg
+   *   δh_{t−1} = W_hoᵀ(σ'(z_o)⊙tanh(c_t)⊙δh) + Aᵀδc     (h_t reaches h_{t−1} via z_o and c_t)
+   *   δc_{t−1} = f⊙δc + o_{t−1}⊙tanh'(c_{t−1})⊙δh_{t−1}  (the second term: h_{t−1}'s own path)
    * </pre>
    * With |g|, |i|, |o|, |f|, |tanh| ≤ 1, σ' ≤ 1/4, tanh' ≤ 1: ‖A‖ ≤ α = ‖c_{t−1}‖∞σ_f/4 + σ_i/4 +
    * σ_g, so a_{t−1} ≤ (σ_o/4)a_t + α b_t and b_{t−1} ≤ b_t + a_{t−1} ≤ (σ_o/4)a_t + (1 + α)b_t.

@@ -34,6 +34,38 @@ public final class RecurrentBoundCheck {
    */
   public record Outcome(double worst, int step, String detail) {}
 
+  /**
+   * A LAST_STEP layer (kind rnn, relu, lstm, gru; PyTorch init from seed) with weights scaled
+   * by wScale and biases by bScale.
+   */
+  public static SequenceLayer layer(String kind, int m, int n, int steps, long seed, double wScale,
+      double bScale) {
+    SequenceLayer l = SequenceLayerTest.make(kind, m, n, steps, SequenceOutput.LAST_STEP, seed);
+    scale(l.weightIh(), wScale);
+    scale(l.weightHh(), wScale);
+    for (int i = 0; i < l.biasIh().length(); i++) {
+      l.biasIh().set(i, (float) (l.biasIh().get(i) * bScale));
+      l.biasHh().set(i, (float) (l.biasHh().get(i) * bScale));
+    }
+    return l;
+  }
+
+  /** w ← s·w in place (rounded to float). */
+  public static void scale(Matrix w, double s) {
+    for (int i = 0; i < w.rows(); i++) {
+      for (int j = 0; j < w.cols(); j++) {
+        w.set(i, j, (float) (w.get(i, j) * s));
+      }
+    }
+  }
+
+  /** v ← s·v in place. */
+  public static void scale(gradkernel.tensor.Vec v, double s) {
+    for (int i = 0; i < v.length(); i++) {
+      v.set(i, (float) (v.get(i) * s));
+    }
+  }
+
   static double gamma(int j) {
     return j * U / (1 - j * U);
   }

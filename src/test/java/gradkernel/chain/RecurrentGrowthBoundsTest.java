@@ -22,27 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RecurrentGrowthBoundsTest {
 
-  /** A LAST_STEP layer of the kind with every parameter scaled by wScale and biases by bScale. */
-  static SequenceLayer layer(String kind, int m, int n, int steps, long seed, double wScale,
-      double bScale) {
-    SequenceLayer l = SequenceLayerTest.make(kind, m, n, steps, SequenceOutput.LAST_STEP, seed);
-    scale(l.weightIh(), wScale);
-    scale(l.weightHh(), wScale);
-    for (int i = 0; i < l.biasIh().length(); i++) {
-      l.biasIh().set(i, (float) (l.biasIh().get(i) * bScale));
-      l.biasHh().set(i, (float) (l.biasHh().get(i) * bScale));
-    }
-    return l;
-  }
-
-  static void scale(Matrix w, double s) {
-    for (int i = 0; i < w.rows(); i++) {
-      for (int j = 0; j < w.cols(); j++) {
-        w.set(i, j, (float) (w.get(i, j) * s));
-      }
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"rnn", "relu", "lstm", "gru"})
   void profileStaysInsideThePerStepBoundsForRandomCells(String kind) {
@@ -54,7 +33,7 @@ class RecurrentGrowthBoundsTest {
       int steps = 2 + rnd.nextInt(10);
       int b = 1 + rnd.nextInt(3);
       double ws = wScales[trial % 3];
-      SequenceLayer l = layer(kind, m, n, steps, rnd.nextLong(), ws, ws);
+      SequenceLayer l = RecurrentBoundCheck.layer(kind, m, n, steps, rnd.nextLong(), ws, ws);
       float[] x = Reference.gaussian(rnd, b * steps * m, 1 + 2 * rnd.nextDouble());
       float[] h0 = Reference.gaussian(rnd, b * n, kind.equals("gru") ? 2 : 0.5);
       float[] c0 = Reference.gaussian(rnd, b * n, 3);
@@ -78,7 +57,8 @@ class RecurrentGrowthBoundsTest {
       int m = 3;
       int steps = 8;
       int b = 2;
-      SequenceLayer l = layer(kind, m, n, steps, rnd.nextLong(), 30, trial % 2 == 0 ? 1 : 30);
+      double bs = trial % 2 == 0 ? 1 : 30;
+      SequenceLayer l = RecurrentBoundCheck.layer(kind, m, n, steps, rnd.nextLong(), 30, bs);
       if (trial % 3 == 2) {
         // Rank one blocks: every row a multiple of one vector, σ_max = ‖W‖_F (no slack between).
         float[] v = Reference.gaussian(rnd, n, 1);
@@ -128,8 +108,8 @@ class RecurrentGrowthBoundsTest {
     int n = 6;
     int steps = 12;
     Random rnd = new Random(11);
-    Lstm lstm = (Lstm) layer("lstm", 3, n, steps, 5, 1, 0);
-    scale(lstm.weightHh(), wScale);
+    Lstm lstm = (Lstm) RecurrentBoundCheck.layer("lstm", 3, n, steps, 5, 1, 0);
+    RecurrentBoundCheck.scale(lstm.weightHh(), wScale);
     lstm.setForgetBias(40f);
     float[] x = Reference.gaussian(rnd, 2 * steps * 3, 0.1);
     float[] u = Reference.gaussian(rnd, 2 * n, 1);
@@ -137,8 +117,8 @@ class RecurrentGrowthBoundsTest {
     assertTrue(lo.worst() <= 1, lo.detail());
     assertTrue(lo.worst() >= 0.99, "LSTM tight: " + lo.detail());
 
-    Gru gru = (Gru) layer("gru", 3, n, steps, 6, 1, 0);
-    scale(gru.weightHh(), wScale);
+    Gru gru = (Gru) RecurrentBoundCheck.layer("gru", 3, n, steps, 6, 1, 0);
+    RecurrentBoundCheck.scale(gru.weightHh(), wScale);
     for (int k = n; k < 2 * n; k++) {
       gru.biasIh().set(k, 40f); // z = σ(40) = 1 in float
     }
@@ -159,8 +139,8 @@ class RecurrentGrowthBoundsTest {
       l = Rnn.create(3, n, Activations.IDENTITY, steps, SequenceOutput.LAST_STEP, 3);
       Init.orthogonal(l.weightHh(), 1.1, 4);
     } else {
-      l = layer(kind, 3, n, steps, 5, 1, 0);
-      scale(l.weightHh(), 1e-3);
+      l = RecurrentBoundCheck.layer(kind, 3, n, steps, 5, 1, 0);
+      RecurrentBoundCheck.scale(l.weightHh(), 1e-3);
       for (int k = n; k < 2 * n; k++) { // forget gate (LSTM) / update gate (GRU): rows n..2n
         l.biasIh().set(k, 40f);
       }
@@ -179,7 +159,7 @@ class RecurrentGrowthBoundsTest {
     int b = 3;
     Random rnd = new Random(17);
     // Input and forget gates saturated open, g = ±1: |c| grows by exactly 1 per step.
-    Lstm lstm = (Lstm) layer("lstm", m, n, steps, 3, 1, 0);
+    Lstm lstm = (Lstm) RecurrentBoundCheck.layer("lstm", m, n, steps, 3, 1, 0);
     lstm.setForgetBias(40f);
     for (int k = 0; k < n; k++) {
       lstm.biasIh().set(k, 40f);
@@ -204,8 +184,8 @@ class RecurrentGrowthBoundsTest {
     }
 
     Gru gru = Gru.create(m, n, steps, SequenceOutput.ALL_STEPS, 4);
-    scale(gru.weightHh(), 50);
-    scale(gru.weightIh(), 50);
+    RecurrentBoundCheck.scale(gru.weightHh(), 50);
+    RecurrentBoundCheck.scale(gru.weightIh(), 50);
     Chain g = Chain.of(gru);
     float[] h0 = Reference.gaussian(rnd, b * n, 4);
     Tape gt = g.newTape().initialState(0, h0, 0);
