@@ -113,6 +113,195 @@ public final class GrowthBounds {
     return steps == 0 ? 0 : steps * Math.log10(spectralRadius);
   }
 
+  // ---- recurrent cells: per-step bounds on the backward gain through one time step ----
+  //
+  // Each bound is on the gain of one BPTT step, ‖∂L/∂(state)_{t−1}‖ / ‖∂L/∂(state)_t‖, for any
+  // input x_t and any previous state within the stated ranges, so a product of them over steps
+  // bounds the gain over a sequence. The backward map is the transpose of the step's Jacobian and
+  // has the same spectral norm. They use only sup σ' = 1/4, sup tanh' = 1, 0 ≤ σ ≤ 1, |tanh| ≤ 1
+  // (all four also hold for the float results of the library's activations, whose derivatives
+  // are formed from the outputs), σ_max of square gate blocks and the triangle inequality.
+
+  /**
+   * σ_max of each gate block of a recurrent weight {@code weight_hh [G·n, n]}: block k is rows
+   * [k·n, (k+1)·n) (PyTorch's stacking: i, f, g, o for an LSTM, r, z, n for a GRU, G = 1 for an
+   * RNN), from the double SVD, widened upward by {@link #SVD_SLACK}·σ_max like {@link #chain}.
+   *
+   * @param weightHh [G·n, n]
+   * @param gates G ≥ 1
+   * @return G values σ_max(block k) ≥ 0, in block order
+   * @throws IllegalArgumentException unless weightHh is [G·n, n] with n ≥ 1, or on a non-finite
+   *     entry
+   */
+  public static double[] gateSigmaMax(Matrix weightHh, int gates) {
+    Objects.requireNonNull(weightHh, "weightHh");
+    int n = weightHh.cols();
+    if (gates < 1 || n < 1 || weightHh.rows() != gates * n) {
+      throw new IllegalArgumentException("GrowthBounds.gateSigmaMax: weightHh must be [gates·n, n]"
+          + " with gates >= 1, n >= 1; got " + weightHh.shape() + " for gates " + gates);
+    }
+    double[] out = new double[gates];
+    for (int k = 0; k < gates; k++) {
+      out[k] = SingularValues.of(weightHh.view(k * n, 0, n, n))[0] * (1 + SVD_SLACK);
+    }
+    return out;
+  }
+
+  /**
+   * Per-step gain bound of an Elman RNN h_t = g(W_ih x_t + b + W_hh h_{t−1}):
+   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖
+   * (plus the upstream gradient of h_{t−1} itself when every step has a loss).
+   *
+   * @param g the activation
+   * @param sigmaHh σ_max(W_hh) ≥ 0
+   * @return sup|g'|·σ_max ≥ 0 (a plain factor, not log10)
+   * @throws IllegalArgumentException if sigmaHh is negative, NaN or infinite
+   */
+  public static double rnnStep(Activation g, double sigmaHh) {
+    Objects.requireNonNull(g, "g");
+    requireSigma("rnnStep", "sigmaHh", sigmaHh);
+    return g.supDerivative() * sigmaHh;
+  }
+
+  /**
+   * Componentwise bound of one LSTM BPTT step in the quantities the profile records: with
+   * a_t = ‖∂L/∂h_t‖ and b_t = ‖∂L/∂c_t‖ (c_t's total gradient, including the path through
+   * h_t = o_t ⊙ tanh(c_t)),
+   * <pre>
+   *   a_{t−1} ≤ hh·a_t + hc·b_t        b_{t−1} ≤ ch·a_t + cc·b_t
+   * </pre>
+   * also for whole batches (norms over [batch, n], by Minkowski), without upstream gradients
+   * entering at step t−1 (LAST_STEP output).
+   *
+   * @param hh σ_o/4
+   * @param hc α = ‖c_{t−1}‖∞·σ_f/4 + σ_i/4 + σ_g
+   * @param ch σ_o/4
+   * @param cc 1 + α
+   */
+  public record LstmStep(double hh, double hc, double ch, double cc) {
+    /**
+     * Spectral norm of the 2×2 matrix [[hh, hc], [ch, cc]]: a scalar bound on the step's gain in
+     * the pair norm √(a² + b²), i.e. ‖(∂L/∂h_{t−1}, ∂L/∂c_{t−1})‖ ≤ norm()·‖(∂L/∂h_t, ∂L/∂c_t)‖.
+     */
+    public double norm() {
+      // Largest eigenvalue of MᵀM = [[p, q], [q, r]]: (p + r)/2 + √(((p − r)/2)² + q²).
+      double p = hh * hh + ch * ch;
+      double r = hc * hc + cc * cc;
+      double q = hh * hc + ch * cc;
+      return Math.sqrt((p + r) / 2 + Math.hypot((p - r) / 2, q));
+    }
+  }
+
+  /**
+   * Per-step bound of an LSTM (PyTorch's gate order i, f, g, o; c_t = f⊙c_{t−1} + i⊙g,
+   * h_t = o⊙tanh(c_t)). Derivation, with z = W_ih x_t + b + W_hh h_{t−1} split into the blocks
+   * z_i, z_f, z_g, z_o and δh, δc the gradients of step t (δc total, see {@link LstmStep}):
+   * <pre>
+   *   A = ∂c_t/∂h_{t−1} = diag(g⊙σ'(z_i))·W_hi + diag(c_{t−1}⊙σ'(z_f))·W_hf
+   *                        + diag(i⊙tanh'(z_g))·W_hg
+   *   δh_{t−1} = W_hoᵀ(σ'(z_o)⊙tanh(c_t)⊙δh) + Aᵀδc     (h_t reaches h_{t−1} via z_o and c_t)
+   *   δc_{t−1} = f⊙δc + o_{t−1}⊙tanh'(c_{t−1})⊙δh_{t−1}  (the second term: h_{t−1}'s own path)
+   * </pre>
+   * With |g|, |i|, |o|, |f|, |tanh| ≤ 1, σ' ≤ 1/4, tanh' ≤ 1: ‖A‖ ≤ α = ‖c_{t−1}‖∞σ_f/4 + σ_i/4 +
+   * σ_g, so a_{t−1} ≤ (σ_o/4)a_t + α b_t and b_{t−1} ≤ b_t + a_{t−1} ≤ (σ_o/4)a_t + (1 + α)b_t.
+   * For t−1 = 0, c_0 is an independent input and the second term is absent (the bound still
+   * holds). ‖c‖∞ is bounded a priori by {@link #lstmCellBound}.
+   *
+   * @param sigma σ_max of the blocks i, f, g, o of weight_hh (4 values, e.g. from
+   *     {@link #gateSigmaMax}(weightHh, 4))
+   * @param cMax a bound on ‖c_{t−1}‖∞ ≥ 0
+   * @return the step's bound
+   * @throws IllegalArgumentException unless 4 finite σ ≥ 0 and a finite cMax ≥ 0
+   */
+  public static LstmStep lstmStep(double[] sigma, double cMax) {
+    requireSigmas("lstmStep", sigma, 4);
+    requireSigma("lstmStep", "cMax", cMax);
+    double alpha = cMax * sigma[1] / 4 + sigma[0] / 4 + sigma[2];
+    double o = sigma[3] / 4;
+    return new LstmStep(o, alpha, o, 1 + alpha);
+  }
+
+  /**
+   * A priori bound on ‖c_t‖∞ of an LSTM: |f⊙c + i⊙g| ≤ |c| + 1 since |f|, |i|, |g| ≤ 1, so
+   * ‖c_t‖∞ ≤ ‖c_0‖∞ + t; in float each step rounds the sum once upward at most (the products
+   * f·c and i·g cannot exceed |c| and 1), hence the factor (1 + 2⁻²⁴)^t returned here.
+   *
+   * @param c0Max ‖c_0‖∞ ≥ 0
+   * @param t step index ≥ 0
+   * @return (c0Max + t)·(1 + 2⁻²⁴)^t
+   */
+  public static double lstmCellBound(double c0Max, int t) {
+    requireSigma("lstmCellBound", "c0Max", c0Max);
+    requireSteps("lstmCellBound", t);
+    return (c0Max + t) * Math.pow(1 + 0x1p-24, t);
+  }
+
+  /**
+   * Per-step gain bound of a GRU (PyTorch's convention: r, z, n stacked; n = tanh(W_in x + b_in
+   * + r⊙q) with q = W_hn h_{t−1} + b_hn; h_t = (1 − z)⊙n + z⊙h_{t−1}):
+   * ‖∂L/∂h_{t−1}‖ ≤ gruStep·‖∂L/∂h_t‖ (no upstream gradient entering at t−1). Derivation:
+   * <pre>
+   *   ∂h_t/∂h_{t−1} = diag(z) + diag(1 − z)·M + diag((h_{t−1} − n)⊙σ'(z_z))·W_hz,
+   *   M = diag(tanh'(a_n))·(diag(r)·W_hn + diag(q⊙σ'(a_r))·W_hr)
+   * </pre>
+   * ‖M‖ ≤ m = σ_n + ‖q‖∞σ_r/4. For a unit v, componentwise z_k v_k + (1 − z_k)(Mv)_k is a convex
+   * combination, so its square is ≤ z_k v_k² + (1 − z_k)(Mv)_k² ≤ v_k² + (Mv)_k², and
+   * ‖diag(z) + diag(1 − z)M‖ ≤ √(1 + m²). The last term is ≤ (‖h_{t−1}‖∞ + 1)σ_z/4
+   * (|n| ≤ 1). Result: √(1 + m²) + (hMax + 1)σ_z/4.
+   *
+   * @param sigma σ_max of the blocks r, z, n of weight_hh (3 values)
+   * @param hMax a bound on ‖h_{t−1}‖∞ ≥ 0 (see {@link #gruHiddenBound})
+   * @param qMax a bound on ‖W_hn h_{t−1} + b_hn‖∞ ≥ 0
+   * @return the step's gain bound ≥ 1
+   * @throws IllegalArgumentException unless 3 finite σ ≥ 0 and finite hMax, qMax ≥ 0
+   */
+  public static double gruStep(double[] sigma, double hMax, double qMax) {
+    requireSigmas("gruStep", sigma, 3);
+    requireSigma("gruStep", "hMax", hMax);
+    requireSigma("gruStep", "qMax", qMax);
+    double m = sigma[2] + qMax * sigma[0] / 4;
+    return Math.sqrt(1 + m * m) + (hMax + 1) * sigma[1] / 4;
+  }
+
+  /**
+   * A priori bound on ‖h_t‖∞ of a GRU: h_t is a convex combination of n ∈ [−1, 1] and h_{t−1},
+   * so ‖h_t‖∞ ≤ max(1, ‖h_0‖∞); the float evaluation n + z⊙(h − n) rounds three times per step,
+   * hence the factor (1 + 2⁻²⁴)^{3t}.
+   *
+   * @param h0Max ‖h_0‖∞ ≥ 0
+   * @param t step index ≥ 0
+   * @return max(1, h0Max)·(1 + 2⁻²⁴)^{3t}
+   */
+  public static double gruHiddenBound(double h0Max, int t) {
+    requireSigma("gruHiddenBound", "h0Max", h0Max);
+    requireSteps("gruHiddenBound", t);
+    return Math.max(1, h0Max) * Math.pow(1 + 0x1p-24, 3.0 * t);
+  }
+
+  private static void requireSigma(String method, String name, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException("GrowthBounds." + method + ": " + name
+          + " must be finite and >= 0, got " + v);
+    }
+  }
+
+  private static void requireSteps(String method, int t) {
+    if (t < 0) {
+      throw new IllegalArgumentException("GrowthBounds." + method + ": t must be >= 0, got " + t);
+    }
+  }
+
+  private static void requireSigmas(String method, double[] sigma, int gates) {
+    Objects.requireNonNull(sigma, "sigma");
+    if (sigma.length != gates) {
+      throw new IllegalArgumentException("GrowthBounds." + method + ": sigma must hold " + gates
+          + " gate blocks' σ_max, got " + sigma.length);
+    }
+    for (int k = 0; k < gates; k++) {
+      requireSigma(method, "sigma[" + k + "]", sigma[k]);
+    }
+  }
+
   private static Layer[] compute(List<Matrix> weights, List<Activation> activations,
       boolean residual) {
     Objects.requireNonNull(weights, "weights");
