@@ -11,6 +11,9 @@ import java.util.Objects;
  * <p>A final class, not a record: it holds a (possibly large, shared) {@code float[]}, and a
  * record's component-wise equality would mean either identity or an O(n) comparison; equality is
  * object identity.
+ *
+ * <p>{@code gradkernel.probe.Tensor} mirrors this class on purpose: it is the probe's own type
+ * (its messages and output), converted from this one without copying the data.
  */
 public final class NamedArray {
   private final String name;

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -157,9 +156,8 @@ public final class NpzFormat {
 
   private static Map<String, String> metadata(String source, String comment)
       throws WeightFormatException {
-    Map<String, String> m = new LinkedHashMap<>();
     if (comment == null || !comment.startsWith(COMMENT_PREFIX)) {
-      return m; // written by numpy or another tool: no metadata
+      return Map.of(); // written by numpy or another tool: no metadata
     }
     Object parsed;
     try {
@@ -167,17 +165,7 @@ public final class NpzFormat {
     } catch (IllegalArgumentException e) {
       throw new WeightFormatException(source, "bad metadata in the archive comment: " + e.getMessage());
     }
-    if (!(parsed instanceof Map<?, ?> map)) {
-      throw new WeightFormatException(source, "bad metadata in the archive comment: not a JSON object");
-    }
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (!(e.getValue() instanceof String v)) {
-        throw new WeightFormatException(source, "bad metadata in the archive comment: '" + e.getKey()
-            + "' is not a string");
-      }
-      m.put((String) e.getKey(), v);
-    }
-    return m;
+    return WeightFile.stringMap(source, "bad metadata in the archive comment", parsed);
   }
 
   /** An exception's message, or its class when it has none. */

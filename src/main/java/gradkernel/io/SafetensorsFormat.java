@@ -70,20 +70,11 @@ public final class SafetensorsFormat {
     int dataStart = 8 + (int) n;
     long dataLen = bytes.length - dataStart;
     List<Entry> entries = new ArrayList<>();
-    Map<String, String> metadata = new LinkedHashMap<>();
+    Map<String, String> metadata = Map.of();
     for (Map.Entry<?, ?> e : header.entrySet()) {
       String name = (String) e.getKey();
       if (name.equals("__metadata__")) {
-        if (!(e.getValue() instanceof Map<?, ?> meta)) {
-          throw new WeightFormatException(source, "bad header: __metadata__ is not an object");
-        }
-        for (Map.Entry<?, ?> m : meta.entrySet()) {
-          if (!(m.getValue() instanceof String v)) {
-            throw new WeightFormatException(source, "bad header: __metadata__ '" + m.getKey()
-                + "' is not a string");
-          }
-          metadata.put((String) m.getKey(), v);
-        }
+        metadata = WeightFile.stringMap(source, "bad header: __metadata__", e.getValue());
         continue;
       }
       entries.add(entry(source, name, e.getValue(), dataLen));

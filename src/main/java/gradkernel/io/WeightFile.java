@@ -21,4 +21,20 @@ public record WeightFile(List<NamedArray> arrays, Map<String, String> metadata) 
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metadata,
         "metadata")));
   }
+
+  /** {@code parsed} JSON as a string map, or a format error starting with {@code what}. */
+  static Map<String, String> stringMap(String source, String what, Object parsed)
+      throws WeightFormatException {
+    if (!(parsed instanceof Map<?, ?> map)) {
+      throw new WeightFormatException(source, what + ": not a JSON object");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getValue() instanceof String v)) {
+        throw new WeightFormatException(source, what + ": '" + e.getKey() + "' is not a string");
+      }
+      m.put((String) e.getKey(), v);
+    }
+    return m;
+  }
 }
