@@ -3,7 +3,9 @@
  *
  * <p>Exported, checked API (every public method validates its arguments before writing anything):
  * {@code gradkernel.tensor} (views, {@code Blas}: every BLAS-level kernel), {@code activation},
- * {@code chain}, {@code clip}, {@code spectral}, {@code init}.
+ * {@code chain}, {@code clip}, {@code spectral}, {@code init}, {@code loss}, {@code optim},
+ * {@code train}, and {@code io} (weight files: {@code .npy}, {@code .npz}, {@code .safetensors}
+ * readers and writers that bound memory by the file's own checked sizes; a JSON reader/writer).
  *
  * <p>Not exported:
  * <ul>
@@ -32,4 +34,5 @@ module gradkernel {
   exports gradkernel.loss;
   exports gradkernel.optim;
   exports gradkernel.train;
+  exports gradkernel.io;
 }

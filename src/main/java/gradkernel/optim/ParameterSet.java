@@ -5,7 +5,10 @@ import gradkernel.chain.Decay;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.Parameter;
 import gradkernel.tensor.Matrix;
+import gradkernel.io.WeightFormat;
 import gradkernel.tensor.Vec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +28,9 @@ import java.util.Objects;
  * {@code "3.weight_hh"}, {@code "2.f.1.bias"}); each has a shape (row-major, weights
  * {@code [out, in]}) and a {@link Decay} flag (weights decay; biases and normalization gains and
  * shifts do not). Views ({@link #value}, {@link #gradient}, {@link #stateOf}) alias the flat
- * arrays (no copy). Snapshots ({@link #snapshot()}, {@link #restore}) copy values and state.
+ * arrays (no copy). Snapshots ({@link #snapshot()}, {@link #restore}) copy values and state;
+ * {@link #save}/{@link #load} put them in a {@code .npz} or {@code .safetensors} file (to resume
+ * an optimizer with its counters, use {@link Optimizer#snapshot()} and {@link Snapshot#save}).
  *
  * <p>Not thread-safe; the optimizer's parallel step splits work internally.
  */
@@ -236,6 +241,23 @@ public final class ParameterSet {
             e.getValue(), p.offset(), p.size());
       }
     }
+  }
+
+  /**
+   * Writes every value and state buffer ({@link #snapshot()}: keys {@code "0.weight"},
+   * {@code "optim.exp_avg.0.weight"}, …) to {@code file} in {@code format}, atomically (see
+   * {@link Snapshot#save}).
+   */
+  public void save(Path file, WeightFormat format) throws IOException {
+    snapshot().save(file, format);
+  }
+
+  /**
+   * Overwrites values and state from {@code file} ({@link Snapshot#load} then {@link #restore}):
+   * the file is read and every name and shape checked before anything in the set is written.
+   */
+  public void load(Path file) throws IOException {
+    restore(Snapshot.load(file));
   }
 
   @Override

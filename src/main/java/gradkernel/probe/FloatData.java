@@ -1,10 +1,19 @@
 package gradkernel.probe;
 
-import java.nio.ByteBuffer;
+import gradkernel.io.NamedArray;
+import gradkernel.io.WeightFormatException;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Decodes IEEE float32/float64 element data into float32, as weight files store it. */
+/**
+ * The probe's bridge to {@code gradkernel.io}, where the weight-file formats live: decodes float
+ * data, converts arrays to {@link Tensor}s and format errors to {@link WeightFileException}s.
+ */
 final class FloatData {
+  /** Names of optimizer state in files written by {@code ParameterSet.save}: not weights. */
+  static final String OPTIMIZER_STATE_PREFIX = "optim.";
+
   private FloatData() {}
 
   /**
@@ -12,16 +21,30 @@ final class FloatData {
    * starting at {@code offset}; the caller has checked that they lie within {@code bytes}.
    */
   static float[] decode(byte[] bytes, int offset, int count, boolean float64, ByteOrder order) {
-    ByteBuffer b = ByteBuffer.wrap(bytes, offset, count * (float64 ? 8 : 4)).slice().order(order);
-    float[] out = new float[count];
-    if (float64) {
-      java.nio.DoubleBuffer d = b.asDoubleBuffer();
-      for (int i = 0; i < count; i++) {
-        out[i] = (float) d.get(i);
-      }
-    } else {
-      b.asFloatBuffer().get(out);
-    }
+    return gradkernel.io.FloatData.decode(bytes, offset, count, float64, order);
+  }
+
+  /** True for the tensors the probe reads: everything but optimizer state. */
+  static boolean isWeight(String name) {
+    return !name.startsWith(OPTIMIZER_STATE_PREFIX);
+  }
+
+  /** The same array as a probe tensor (data shared, not copied). */
+  static Tensor tensor(NamedArray a) {
+    return new Tensor(a.name(), a.shape(), a.data(), a.sourceDtype());
+  }
+
+  /** The arrays as probe tensors, in order. */
+  static List<Tensor> tensors(List<NamedArray> arrays) {
+    List<Tensor> out = new ArrayList<>(arrays.size());
+    arrays.forEach(a -> out.add(tensor(a)));
     return out;
+  }
+
+  /** The same problem as the probe's exception (same message). */
+  static WeightFileException error(WeightFormatException e) {
+    WeightFileException w = new WeightFileException(e.source(), e.problem());
+    w.initCause(e);
+    return w;
   }
 }

@@ -75,28 +75,9 @@ public final class Tensor {
     return Arrays.toString(shape);
   }
 
-  /**
-   * Product of the dimensions, rejecting negative ones, any dimension above Integer.MAX_VALUE
-   * (even in an empty shape such as (2³², 0), which would otherwise wrap) and counts a Java array
-   * cannot hold.
-   */
+  /** Product of the dimensions, checked as {@link gradkernel.io.NamedArray#elementCount}. */
   static long elementCount(String what, long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      if (d < 0) {
-        throw new IllegalArgumentException(what + ": negative dimension in shape " + Arrays.toString(shape));
-      }
-      if (d > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(what + ": dimension " + d + " in shape " + Arrays.toString(shape)
-            + " is above " + Integer.MAX_VALUE + " (2³¹ − 1), the largest this reader handles");
-      }
-      n = d == 0 ? 0 : n > Integer.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
-    }
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(what + ": shape " + Arrays.toString(shape)
-          + " has more elements than a Java array holds");
-    }
-    return n;
+    return gradkernel.io.NamedArray.elementCount(what, shape);
   }
 
   private static long elementCount(String what, int[] shape) {

@@ -2,6 +2,7 @@ package gradkernel.train;
 
 import gradkernel.optim.MonitorEvent;
 import gradkernel.io.Json;
+import gradkernel.io.WeightFormat;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
 import java.io.BufferedWriter;
@@ -67,6 +68,11 @@ public final class TrainCli {
                              coefficient, ‖∂L/∂h_t‖ summary, events
         --plot FILE.svg      loss and held-out loss, gradient norm with the clip threshold, and a
                              heat map of log10‖∂L/∂h_t‖ over time steps × training steps
+        --save FILE          after training, write the parameters and optimizer state to FILE
+                             (.npz or .safetensors, by extension; replaced atomically): the
+                             recurrent layer as 0.weight_ih, 0.weight_hh, 0.bias_ih, 0.bias_hh,
+                             the readout as 1.weight, 1.bias, optimizer state as optim.<slot>.*
+                             (the probe reads the file with --weights and skips optim.*)
         --quiet              no progress line on stderr
         --help               this text
 
@@ -75,7 +81,8 @@ public final class TrainCli {
       """;
 
   /** Parsed command line. */
-  record Options(TrainConfig config, boolean json, String log, String plot, boolean quiet) {}
+  record Options(TrainConfig config, boolean json, String log, String plot, boolean quiet,
+      String save) {}
 
   private TrainCli() {}
 
@@ -108,6 +115,9 @@ public final class TrainCli {
     } else {
       r = trainer.run(progress);
     }
+    if (o.save() != null) {
+      save(trainer, Path.of(o.save()), err, o.quiet());
+    }
     TrainResult result = r;
     return finish(out, err, o.quiet(), o.plot(), () -> TrainPlot.render(result, trainer.history()),
         o.json() ? Json.pretty(r.toMap(), 2) : table(r));
@@ -133,6 +143,18 @@ public final class TrainCli {
     out.print(result); // Main.run checks stdout for write errors (exit 1, one line)
     out.flush();
     return 0;
+  }
+
+  /** Writes {@link Trainer#snapshot()} to {@code file}; ProbeFailure (exit 1) if it cannot. */
+  static void save(Trainer trainer, Path file, PrintStream err, boolean quiet) throws ProbeFailure {
+    try {
+      trainer.snapshot().save(file, WeightFormat.of(file));
+    } catch (IOException e) {
+      throw new ProbeFailure("cannot save the parameters to " + file + " (" + e.getMessage() + ")");
+    }
+    if (!quiet) {
+      err.println("gradkernel: parameters saved to " + file);
+    }
   }
 
   /** "adding T 50, lstm 32 units, batch 32, adam lr 0.01, clip 1". */
@@ -262,6 +284,7 @@ public final class TrainCli {
     String log = null;
     String plot = null;
     boolean quiet = false;
+    String save = null;
     Args in = new Args(args, 0, USAGE);
     while (in.advance()) {
       String a = in.name();
@@ -296,6 +319,7 @@ public final class TrainCli {
         case "--format" -> json = in.json();
         case "--log" -> log = in.file();
         case "--plot" -> plot = in.file();
+        case "--save" -> save = saveFile(in);
         default -> {
           if (in.isOption()) {
             throw in.error("unknown option '" + a + "'");
@@ -319,10 +343,25 @@ public final class TrainCli {
     try {
       Task.of(task, t, classes, seed);
       return new Options(new TrainConfig(task, classes, cell, hidden, t, batch, steps, optimizer,
-          lr, clip, init, gain, seed, threads, testSize, evalEvery), json, log, plot, quiet);
+          lr, clip, init, gain, seed, threads, testSize, evalEvery), json, log, plot, quiet, save);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /** The --save file name: .npz or .safetensors (one .npy file cannot hold a whole model). */
+  private static String saveFile(Args in) throws UsageException {
+    String f = in.file();
+    WeightFormat format;
+    try {
+      format = WeightFormat.of(Path.of(f));
+    } catch (IllegalArgumentException e) { // unknown extension, or an invalid path
+      format = null;
+    }
+    if (format != WeightFormat.NPZ && format != WeightFormat.SAFETENSORS) {
+      throw in.error("--save expects a .npz or .safetensors file name, got '" + f + "'");
+    }
+    return f;
   }
 
   private static UsageException usage(String message) {

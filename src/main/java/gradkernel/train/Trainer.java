@@ -22,10 +22,13 @@ import gradkernel.optim.Optimizer;
 import gradkernel.optim.ParameterSet;
 import gradkernel.optim.RmsProp;
 import gradkernel.optim.Sgd;
+import gradkernel.optim.Snapshot;
 import gradkernel.optim.TrainingMonitor;
 import gradkernel.tensor.Matrix;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 
@@ -243,6 +246,41 @@ public final class Trainer {
   /** The recorded curves of the last {@link #run} (for plots). */
   public History history() {
     return history;
+  }
+
+  /**
+   * The model as one snapshot, named as if the recurrent layer and the readout were one
+   * {@code Chain}: the sequence layer's tensors under {@code 0.*} ({@code 0.weight_ih},
+   * {@code 0.weight_hh}, …), the readout's under {@code 1.*} ({@code 1.weight [out, hidden]},
+   * {@code 1.bias}), each optimizer state buffer under {@code optim.<slot>.<name>}; metadata: the
+   * optimizer's kind and counters, and the run's task, cell, hidden and T. Copies (safe to keep).
+   */
+  public Snapshot snapshot() {
+    Snapshot a = seqOpt.snapshot();
+    Snapshot b = headOpt.snapshot();
+    Map<String, float[]> t = new LinkedHashMap<>();
+    Map<String, List<Integer>> s = new LinkedHashMap<>();
+    List<String> slots = new ArrayList<>(seqParams.stateSlots());
+    slots.add(0, null); // null: the values
+    for (String slot : slots) {
+      for (gradkernel.chain.Parameter p : seqParams.tensors()) {
+        String k = slot == null ? p.name() : Snapshot.stateKey(slot, p.name());
+        t.put(k, a.tensors().get(k));
+        s.put(k, p.shape());
+      }
+      for (gradkernel.chain.Parameter p : headParams.tensors()) {
+        String k = slot == null ? p.name() : Snapshot.stateKey(slot, p.name());
+        String renamed = "1" + p.name().substring(1); // the readout is layer 1: "0.weight" → "1.weight"
+        t.put(slot == null ? renamed : Snapshot.stateKey(slot, renamed), b.tensors().get(k));
+        s.put(slot == null ? renamed : Snapshot.stateKey(slot, renamed), p.shape());
+      }
+    }
+    Map<String, String> m = new LinkedHashMap<>(a.metadata());
+    m.put("task", cfg.task());
+    m.put("cell", cfg.cell());
+    m.put("hidden", Integer.toString(cfg.hidden()));
+    m.put("T", Integer.toString(cfg.steps()));
+    return new Snapshot(t, s, m);
   }
 
   /** Runs the training with no listener. */

@@ -62,7 +62,7 @@ class ParameterSetTest {
     }
   }
 
-  private static void train(Optimizer<?> opt, SplittableRandom r, int steps) {
+  static void train(Optimizer<?> opt, SplittableRandom r, int steps) {
     NormAccumulator acc = NormAccumulator.l2();
     for (int t = 0; t < steps; t++) {
       Nets.fillGradients(opt.parameters(), r, t % 3 == 0 ? 2 : 0.05, acc);
