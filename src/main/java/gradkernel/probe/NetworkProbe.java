@@ -195,10 +195,8 @@ final class NetworkProbe {
       rows[l - 1] = new LayerStat(l - 1, gradNorm[l - 1], prof.gain(l - 1), sigma[l], logUp, logLo,
           wNorm[l], w.cols(), w.rows());
     }
-    // The profile's weight-gradient sum of squares was filled during backward: no extra read.
-    double global = NormAccumulator.l2().addSumOfSquares(prof.weightGradientSumOfSquares()).norm();
-    double coef = Double.isNaN(clipNorm) || !Double.isFinite(global) ? Double.NaN
-        : Clip.clipCoefficient(global, clipNorm);
+    double global = globalNorm(prof);
+    double coef = clipCoefficient(global, clipNorm);
     NonFiniteAt nonFinite = null;
     int slot = prof.firstNonFiniteSlot();
     if (slot >= 0) {
@@ -208,13 +206,32 @@ final class NetworkProbe {
       float value = v == null ? Float.NaN : v.data()[v.offset() + index];
       nonFinite = new NonFiniteAt(slot, index, value);
     }
-    // NON_FINITE comes from overflow on the way back here, reported with its provenance.
-    String verdict = prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
-        : prof.verdict().name();
+    String verdict = verdict(prof);
     double growth = gradNorm[0] / gradNorm[depth];
     String description = s.description() + (estimated ? LANCZOS_NOTE : "");
-    return new NetworkResult(s.name(), description, s.kind().label(), s.activationNames(), s.init(),
-        s.initGain(), width, rho, verdict, growth, global, clipNorm, coef, nonFinite, List.of(rows));
+    return new NetworkResult(s.name(), description, s.kind().label(), null, s.activationNames(),
+        s.init(), s.initGain(), width, s.steps(), rho, verdict, growth, global, clipNorm, coef,
+        nonFinite, List.of(rows), List.of());
+  }
+
+  /** The global weight-gradient norm, from the sum of squares the profile filled during backward. */
+  static double globalNorm(GradientProfile prof) {
+    return NormAccumulator.l2().addSumOfSquares(prof.weightGradientSumOfSquares()).norm();
+  }
+
+  /** Clip's coefficient for the global norm, NaN without a clip norm or for a non-finite norm. */
+  static double clipCoefficient(double global, double clipNorm) {
+    return Double.isNaN(clipNorm) || !Double.isFinite(global) ? Double.NaN
+        : Clip.clipCoefficient(global, clipNorm);
+  }
+
+  /**
+   * The profile's verdict; NON_FINITE comes from overflow on the way back, so it is reported as
+   * EXPLODING (with the non-finite provenance beside it).
+   */
+  static String verdict(GradientProfile prof) {
+    return prof.verdict() == GradientProfile.Verdict.NON_FINITE ? "EXPLODING"
+        : prof.verdict().name();
   }
 
   /** The common width when every weight is [w, w], else -1 (non-uniform: see per-layer in/out). */
@@ -248,7 +265,7 @@ final class NetworkProbe {
         : new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
   }
 
-  private static float[] gaussian(int n, double std, SplittableRandom r) {
+  static float[] gaussian(int n, double std, SplittableRandom r) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
       a[i] = (float) (std * r.nextGaussian());
@@ -256,7 +273,7 @@ final class NetworkProbe {
     return a;
   }
 
-  private static float[] unitGaussian(int n, SplittableRandom r) {
+  static float[] unitGaussian(int n, SplittableRandom r) {
     float[] a = gaussian(n, 1, r);
     Blas.scal((float) (1 / Blas.nrm2(Vec.of(a))), Vec.of(a));
     return a;

@@ -22,7 +22,16 @@ final class Probe {
     List<NetworkSpec> specs;
     double clip = o.clipNorm();
     if (!o.weights().isEmpty()) {
-      specs = List.of(fromWeights(o));
+      List<Tensor> tensors = WeightStack.tensors(o.weights(), o.select(), o.orderByName());
+      if (RecurrentStack.isRecurrent(tensors)) {
+        return new ProbeResult(Kernels.active().name(), o.seed(), o.batch(),
+            List.of(recurrent(o, tensors, progress)));
+      }
+      if (o.cell() != null || o.steps() > 0) {
+        throw new UsageException("--cell and --steps apply to recurrent weights (weight_ih_l0, …);"
+            + " " + String.join(", ", o.weights()) + " hold dense layers", ProbeCli.USAGE);
+      }
+      specs = List.of(fromWeights(o, WeightStack.group(tensors)));
     } else if (o.custom()) {
       checkMemory(o);
       specs = List.of(configured(o));
@@ -148,9 +157,27 @@ final class Probe {
     return dense(kind.label(), d, kind, acts, o.init(), o.gain(), o.depth(), o.width(), o.seed());
   }
 
-  static NetworkSpec fromWeights(ProbeOptions o) throws WeightFileException, ProbeFailure,
+  /** The recurrent network of a state_dict: checks the options that do not apply, then probes. */
+  static NetworkResult recurrent(ProbeOptions o, List<Tensor> tensors, Progress progress)
+      throws WeightFileException, ProbeFailure, UsageException {
+    RecurrentStack stack = RecurrentStack.of(tensors,
+        o.cell() == null ? null : RecurrentStack.Cell.parse(o.cell()));
+    if (o.residual()) {
+      throw new UsageException("--residual does not apply to recurrent weights", ProbeCli.USAGE);
+    }
+    List<Activation> acts = activations(o.activation(), 1, "recurrent network");
+    if (stack.cell() != RecurrentStack.Cell.RNN && !o.activation().equals("tanh")) {
+      throw new UsageException("--activation applies to an RNN cell only; the " + stack.cell().label()
+          + " gates are fixed (sigmoid and tanh)", ProbeCli.USAGE);
+    }
+    int steps = o.steps() > 0 ? o.steps() : ProbeCli.DEFAULT_STEPS;
+    progress.step("probing " + name(o.weights()));
+    return RecurrentProbe.probe(stack, acts.get(0), steps, o.batch(), o.clipNorm(), o.seed(),
+        name(o.weights()), String.join(", ", o.weights()), progress);
+  }
+
+  static NetworkSpec fromWeights(ProbeOptions o, WeightStack stack) throws ProbeFailure,
       UsageException {
-    WeightStack stack = WeightStack.load(o.weights(), o.select(), o.orderByName());
     List<Matrix> ws = new ArrayList<>();
     List<float[]> bs = new ArrayList<>();
     for (WeightStack.Layer l : stack.layers()) {

@@ -14,6 +14,9 @@ final class ProbeCli {
   static final List<String> INITS = List.of("xavier", "xavier-uniform", "he", "he-uniform", "lecun",
       "orthogonal");
 
+  /** Sequence length for recurrent weights when --steps is not given. */
+  static final int DEFAULT_STEPS = 50;
+
   static final String HELP = """
       gradkernel probe — how gradients grow or shrink through a deep network, layer by layer.
 
@@ -35,6 +38,11 @@ final class ProbeCli {
         --rnn-steps T        a vanilla RNN h_t = g(W h_(t-1) + U x_t + b) unrolled over T steps
         --weights FILE       dense layers from .npy / .npz / .safetensors (repeatable; globs allowed,
                              e.g. 'ckpt/layer*.npy'); weights are [out, in], optional 1-D biases
+                             or a PyTorch nn.RNN / nn.LSTM / nn.GRU state_dict (weight_ih_l0,
+                             weight_hh_l0, bias_ih_l0, bias_hh_l0, layers l0, l1, …; any prefix):
+                             per-step ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for an LSTM) by BPTT
+        --cell rnn|lstm|gru  recurrent weights: the cell (default: from weight_hh [G·n, n], G = 1/4/3)
+        --steps T            recurrent weights: sequence length (default %3$d)
         --select REGEX       use only tensors whose whole name matches REGEX (e.g. '.*\\.(weight|bias)')
         --order file|name    tensor order: as stored (default) or natural name order (l2 before l10)
 
@@ -56,7 +64,8 @@ final class ProbeCli {
       undefined ("-" / null) and the network's description says so.
 
       Exit codes: 0 ok, 1 failure (e.g. unreadable weights, output not written), 2 bad usage.
-      """.formatted(String.join(", ", availableActivations()), NetworkProbe.FULL_SVD_MAX_WIDTH);
+      """.formatted(String.join(", ", availableActivations()), NetworkProbe.FULL_SVD_MAX_WIDTH,
+      DEFAULT_STEPS);
 
   /** The common activation specs Activations.of accepts, for the help text. */
   static List<String> availableActivations() {
@@ -83,6 +92,8 @@ final class ProbeCli {
     List<String> weights = new ArrayList<>();
     Pattern select = null;
     boolean byName = false;
+    String cell = null;
+    int steps = 0;
     boolean allLayers = false;
     boolean quiet = false;
     boolean custom = false;
@@ -136,6 +147,13 @@ final class ProbeCli {
           shapeGiven = true;
         }
         case "--batch" -> batch = positiveInt(a, value, 65_536);
+        case "--steps" -> steps = positiveInt(a, value, 1_000_000);
+        case "--cell" -> {
+          if (RecurrentStack.Cell.parse(value) == null) {
+            throw usage("--cell: expected rnn, lstm or gru, got '" + value + "'");
+          }
+          cell = value.trim().toLowerCase(Locale.ROOT);
+        }
         case "--rnn-steps" -> {
           rnnSteps = positiveInt(a, value, 1_000_000);
           custom = true;
@@ -217,6 +235,10 @@ final class ProbeCli {
     if (!weights.isEmpty() && (rnnSteps > 0 || shapeGiven)) {
       throw usage("--weights fixes the network's depth and widths; drop --depth, --width and --rnn-steps");
     }
+    if ((cell != null || steps > 0) && weights.isEmpty()) {
+      throw usage((cell != null ? "--cell" : "--steps") + " needs --weights with a recurrent"
+          + " state_dict (weight_ih_l0, …); for a built-in vanilla RNN use --rnn-steps");
+    }
     if (select != null && weights.isEmpty()) {
       throw usage("--select needs --weights");
     }
@@ -224,7 +246,7 @@ final class ProbeCli {
       throw usage("--residual and --rnn-steps cannot be combined");
     }
     return new ProbeOptions(custom, depth, width, batch, activation, init, gain, residual, rnnSteps,
-        clipNorm, seed, format, plot, weights, select, byName, allLayers, quiet);
+        clipNorm, seed, format, plot, weights, cell, steps, select, byName, allLayers, quiet);
   }
 
   private static int positiveInt(String opt, String v, int max) throws UsageException {

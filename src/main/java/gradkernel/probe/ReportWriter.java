@@ -36,8 +36,10 @@ final class ReportWriter {
     m.put("name", n.name());
     m.put("description", n.description());
     m.put("kind", n.kind());
+    m.put("cell", n.cell());
     m.put("depth", n.layers().size());
     m.put("width", n.width() < 0 ? null : n.width()); // null: non-uniform, see layers[].in/out
+    m.put("sequenceLength", n.sequenceLength() == 0 ? null : n.sequenceLength());
     m.put("activation", n.activation());
     m.put("init", n.init());
     m.put("initGain", n.initGain());
@@ -74,13 +76,28 @@ final class ReportWriter {
       layers.add(l);
     }
     m.put("layers", layers);
+    List<Object> steps = new ArrayList<>();
+    for (StepStat t : n.steps()) {
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("layer", t.layer());
+      st.put("step", t.step());
+      st.put("hiddenGradNorm", t.hiddenGradNorm());
+      st.put("cellGradNorm", t.cellGradNorm());
+      steps.add(st);
+    }
+    m.put("steps", steps);
     return m;
   }
 
   static final String CSV_HEADER = "network,kind,index,gradNorm,gain,spectralNorm,upperBound,"
-      + "lowerBound,weightGradNorm,verdict,growth,globalNorm,clipCoefficient,in,out";
+      + "lowerBound,weightGradNorm,verdict,growth,globalNorm,clipCoefficient,in,out,cell,step,"
+      + "hiddenGradNorm,cellGradNorm";
 
-  /** One CSV row per layer, network fields repeated on each row (ready for a data frame). */
+  /**
+   * One CSV row per layer, network fields repeated on each row (ready for a data frame); a
+   * recurrent network adds one row per layer and time step, with index = the layer, the step
+   * columns filled and the per-layer columns empty.
+   */
   static String csv(ProbeResult r) {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (NetworkResult n : r.networks()) {
@@ -93,7 +110,17 @@ final class ReportWriter {
         sb.append(',').append(n.verdict()).append(',').append(csvNumber(n.growth()))
             .append(',').append(csvNumber(n.globalNorm()))
             .append(',').append(csvNumber(n.clipCoefficient()))
-            .append(',').append(s.in()).append(',').append(s.out()).append('\n');
+            .append(',').append(s.in()).append(',').append(s.out())
+            .append(',').append(n.cell() == null ? "" : n.cell()).append(",,,\n");
+      }
+      for (StepStat t : n.steps()) {
+        sb.append(csvText(Text.printable(n.name()))).append(',').append(n.kind()).append(',')
+            .append(t.layer()).append(",,,,,,,").append(n.verdict())
+            .append(',').append(csvNumber(n.growth()))
+            .append(',').append(csvNumber(n.globalNorm()))
+            .append(',').append(csvNumber(n.clipCoefficient())).append(",,,").append(n.cell())
+            .append(',').append(t.step()).append(',').append(csvNumber(t.hiddenGradNorm()))
+            .append(',').append(csvNumber(t.cellGradNorm())).append('\n');
       }
     }
     return sb.toString();
@@ -163,12 +190,47 @@ final class ReportWriter {
             sci(s.gradNorm()), fixed(s.gain()), fixed(s.spectralNorm()), sci(s.lowerBound()),
             sci(s.upperBound()), sci(s.weightGradNorm())));
       }
+      if (!n.steps().isEmpty()) {
+        stepTable(sb, n, all);
+      }
       if (n.nonFinite() != null) {
         sb.append(String.format(Locale.ROOT, "  first non-finite gradient: layer %d, element %d = %s%n",
             n.nonFinite().layer(), n.nonFinite().index(), n.nonFinite().value()));
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The per-step rows of a recurrent network, top layer first and within a layer from t = T down
+   * to 0 (the order BPTT visits them), sampled to about ten steps per layer unless {@code all}.
+   */
+  private static void stepTable(StringBuilder sb, NetworkResult n, boolean all) {
+    boolean cell = n.steps().stream().anyMatch(t -> !Double.isNaN(t.cellGradNorm()));
+    sb.append(String.format(Locale.ROOT, "  %6s  %6s  %10s  %8s%s%n", "layer", "step", "‖∂L/∂h_t‖",
+        "gain", cell ? String.format(Locale.ROOT, "  %10s", "‖∂L/∂c_t‖") : ""));
+    int steps = n.sequenceLength();
+    for (int k = n.layers().size() - 1; k >= 0; k--) {
+      List<StepStat> rows = new ArrayList<>();
+      for (StepStat t : n.steps()) {
+        if (t.layer() == k) {
+          rows.add(t);
+        }
+      }
+      TreeSet<Integer> pick = new TreeSet<>((a, b) -> Integer.compare(b, a));
+      for (int i = 0; i <= steps; i++) {
+        if (all || steps <= 12 || i % Math.max(1, (steps + 9) / 10) == 0 || i == steps) {
+          pick.add(i);
+        }
+      }
+      for (int i : pick) {
+        StepStat t = rows.get(i);
+        double gain = i < steps ? t.hiddenGradNorm() / rows.get(i + 1).hiddenGradNorm() : Double.NaN;
+        sb.append(String.format(Locale.ROOT, "  %6d  %6d  %10s  %8s%s%n", k, t.step(),
+            sci(t.hiddenGradNorm()), fixed(gain),
+            cell ? String.format(Locale.ROOT, "  %10s", sci(t.cellGradNorm())) : ""));
+      }
+    }
   }
 
   /** Row positions to show, output first: all, or the ends, ~10 evenly spaced and the first non-finite. */

@@ -54,6 +54,15 @@ public record WeightStack(List<Layer> layers) {
    */
   public static WeightStack load(List<String> specs, Pattern select, boolean byName)
       throws WeightFileException, UsageException {
+    return group(tensors(specs, select, byName));
+  }
+
+  /**
+   * The tensors of {@code specs} (files or globs) whose name matches {@code select} (null: all),
+   * in file order or, when {@code byName}, natural name order; never empty.
+   */
+  static List<Tensor> tensors(List<String> specs, Pattern select, boolean byName)
+      throws WeightFileException, UsageException {
     List<Tensor> all = new ArrayList<>();
     for (String spec : specs) {
       for (Path p : expand(spec)) {
@@ -74,7 +83,7 @@ public record WeightStack(List<Layer> layers) {
     if (byName) {
       chosen.sort(Comparator.comparing(Tensor::name, NATURAL));
     }
-    return group(chosen);
+    return chosen;
   }
 
   /**
