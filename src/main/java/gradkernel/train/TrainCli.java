@@ -60,7 +60,8 @@ public final class TrainCli {
                              0.05 sgd/momentum)
         --clip-norm X|none   clip the global gradient norm at X (default 1); none turns it off
         --seed N             seed of the weights and the data (default 1)
-        --threads N          threads for the optimizer step (default 1; same result for any N)
+        --threads N          threads for forward/backward over the batch's fixed blocks of
+                             max(16, ⌈batch/8⌉) sequences (default 1; the same bits for any N)
 
       Output:
         --format F           table (default) | json, on stdout

@@ -22,7 +22,8 @@ import java.util.Objects;
  *                    orthogonal, he or lecun
  * @param gain        factor on the recurrent weights W_hh (finite, &gt; 0)
  * @param seed        seed of the weights and of the data
- * @param threads     worker threads for the optimizer step (≥ 1; results do not depend on it)
+ * @param threads     threads for the forward/backward of the batch's fixed
+ *                    {@link gradkernel.chain.BatchBlocks} (≥ 1; the same bits for any value)
  * @param testSize    held-out examples (a multiple of batch is used: rounded up)
  * @param evalEvery   evaluate the held-out loss every this many steps (0: about 20 times per run)
  */

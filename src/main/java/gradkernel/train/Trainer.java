@@ -1,11 +1,14 @@
 package gradkernel.train;
 
 import gradkernel.activation.Activations;
+import gradkernel.chain.BatchBlocks;
 import gradkernel.chain.Chain;
 import gradkernel.chain.Dense;
 import gradkernel.chain.GradientProfile;
+import gradkernel.chain.Gradients;
 import gradkernel.chain.Gru;
 import gradkernel.chain.Lstm;
+import gradkernel.chain.Parameter;
 import gradkernel.chain.Rnn;
 import gradkernel.chain.SequenceLayer;
 import gradkernel.chain.SequenceOutput;
@@ -30,7 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
 
 /**
  * The training loop of {@code bin/gradkernel train} and {@code experiment pascanu}, on the
@@ -38,18 +41,26 @@ import java.util.concurrent.ForkJoinPool;
  * {@link Gru}; LAST_STEP, or ALL_STEPS for the per-step copy task) followed by a {@link Dense}
  * head applied to every output row, the {@link MseLoss} or {@link CrossEntropyLoss}, a
  * {@link ParameterSet} per chain, and the optimizer's fused step with the clip coefficient from the
- * global norm, which a {@link NormAccumulator} takes from both {@link GradientProfile}s' weight
- * gradient sums of squares (no extra pass). A {@link TrainingMonitor} raises the events.
+ * global norm, which a {@link NormAccumulator} takes over the summed gradients tensor by tensor
+ * (one read pass). A {@link TrainingMonitor} raises the events.
  *
- * <p>One step: batch k of the task → recurrent chain forward [batch, T, m] → head forward
- * ([batch, n] or [batch·T, n] rows) → loss value and ∂L/∂logits → head backward → recurrent
- * backward (BPTT, filling the per-step profile ‖∂L/∂h_j‖) → global norm → one fused step per
- * parameter set with the same clip coefficient (both skip on a non-finite norm) → monitor.
- * After the first step nothing here allocates per step (buffers, tapes, profiles, report and
- * history are reused); TrainerAllocationTest measures 100 compiled steps under 4 KiB for the
- * adding and copy shapes (the Panama kernels still box for the temporal-order shapes).
+ * <p>One step: batch k of the task, cut into the fixed {@link BatchBlocks} (blocks of
+ * max(16, ⌈batch/8⌉) examples) → per block, on {@code threads} threads: recurrent chain forward
+ * [block, T, m] → head forward ([block, n] or [block·T, n] rows) → summed loss and ∂L/∂logits
+ * scaled by 1/N (N the batch's targets, so the blocks add up to the batch mean) → head backward →
+ * recurrent backward (BPTT, filling the block's profile ‖∂L/∂h_j‖) into the block's own
+ * gradient buffers → the block gradients summed in block order ({@link BatchBlocks#sum}) → global
+ * norm of the sum → one fused step per parameter set with the same clip coefficient (both skip on
+ * a non-finite norm; sequential) → monitor. The held-out evaluation runs its blocks in parallel
+ * the same way. After the first step nothing here allocates per step (buffers, tapes, profiles
+ * per block, report, history and the worker threads are reused); TrainerAllocationTest measures
+ * 100 compiled steps under 4 KiB for the adding and copy shapes, on one and two threads (the
+ * Panama kernels still box for the temporal-order shapes).
  *
- * <p>Deterministic: the same config gives the same bits, for any {@code threads}.
+ * <p>Deterministic: the same config gives the same bits — losses, norms, events, weights — for
+ * any {@code threads}, because the partition into blocks depends on the batch size only, each
+ * block's gradient is computed by one thread in a fixed order, and the blocks are combined in
+ * block order. Threads beyond the number of blocks (batch ≤ 16: one block) are not used.
  */
 public final class Trainer {
   /** Receives what happens during {@link #run}; every method has an empty default. */
@@ -161,9 +172,13 @@ public final class Trainer {
   private final Chain head;
   private final Optimizer<?> seqOpt;
   private final Optimizer<?> headOpt;
-  private final MseLoss mse = MseLoss.of(Reduction.MEAN);
-  private final CrossEntropyLoss ce = CrossEntropyLoss.of(Reduction.MEAN)
+  // summed per block; the mean over the whole batch is taken by scaling with 1/N (see Work)
+  private final MseLoss mseSum = MseLoss.of(Reduction.SUM);
+  private final CrossEntropyLoss ceSum = CrossEntropyLoss.of(Reduction.SUM)
       .withIgnoreIndex(Task.IGNORE);
+  private final BatchBlocks blocks;
+  private final int[] seqTensors;
+  private final int[] headTensors;
   private final int testSize;
   private final History history;
 
@@ -194,6 +209,9 @@ public final class Trainer {
     seqOpt = optimizer(seqParams);
     headOpt = optimizer(headParams);
     testSize = (cfg.testSize() + cfg.batch() - 1) / cfg.batch() * cfg.batch();
+    blocks = BatchBlocks.of(cfg.batch());
+    seqTensors = tensorRanges(seqParams);
+    headTensors = tensorRanges(headParams);
     history = new History(cfg.iterations(), t);
   }
 
@@ -241,6 +259,21 @@ public final class Trainer {
   /** Held-out examples used (testSize rounded up to a multiple of batch). */
   public int testSize() {
     return testSize;
+  }
+
+  /** The recurrent layer's parameters (values, gradients, optimizer state). */
+  ParameterSet recurrentParameters() {
+    return seqParams;
+  }
+
+  /** The dense head's parameters. */
+  ParameterSet headParameters() {
+    return headParams;
+  }
+
+  /** The fixed partition of a training batch into blocks. */
+  BatchBlocks blocks() {
+    return blocks;
   }
 
   /** The recorded curves of the last {@link #run} (for plots). */
@@ -293,17 +326,8 @@ public final class Trainer {
     Objects.requireNonNull(listener, "listener");
     int b = cfg.batch();
     int t = cfg.steps();
-    int m = task.inputSize();
     int total = cfg.iterations();
-    int rows = b * rowsPerExample;
-    float[] x = new float[b * t * m];
-    float[] y = new float[b];
-    int[] labels = new int[rows];
-    float[] dOut = new float[rows * out];
-    Tape seqTape = seq.newTape();
-    Tape headTape = head.newTape();
-    GradientProfile seqProf = new GradientProfile(seq);
-    GradientProfile headProf = new GradientProfile(head);
+    Work work = new Work();
     NormAccumulator acc = NormAccumulator.l2();
     List<MonitorEvent> events = new ArrayList<>();
     StepReport rep = new StepReport(t);
@@ -315,27 +339,22 @@ public final class Trainer {
           listener.event(e);
         })
         .build();
-    ForkJoinPool pool = cfg.threads() > 1 ? new ForkJoinPool(cfg.threads()) : null;
     int evalEvery = cfg.evalEvery() > 0 ? cfg.evalEvery() : Math.max(1, total / 20);
     int slot0 = seq.firstSlot(0) + ((SequenceLayer) seq.layer(0)).capacity() - t;
     long start = System.nanoTime();
     double maxNorm = 0;
     int clipped = 0;
     double[] eval = new double[2];
-    try {
+    try (BlockRunner runner = new BlockRunner(Math.min(cfg.threads(), blocks.count()))) {
       for (int k = 0; k < total; k++) {
-        task.trainBatch(k, b, x, task.classification() ? null : y,
-            task.classification() ? labels : null);
-        double loss = forward(seqTape, headTape, x, b, y, labels, dOut);
-        Matrix dh = head.backward(headTape, dOut, 0, headParams.grads(), headProf);
-        seq.backward(seqTape, dh.data(), dh.offset(), seqParams.grads(), seqProf);
-        acc.reset().addSumOfSquares(seqProf.weightGradientSumOfSquares())
-            .addSumOfSquares(headProf.weightGradientSumOfSquares());
-        double norm = acc.norm();
+        task.trainBatch(k, b, work.x, task.classification() ? null : work.y,
+            task.classification() ? work.labels : null);
+        double loss = work.trainStep(runner);
+        double norm = globalNorm(acc);
         float clip = !Double.isFinite(norm) ? Float.NaN
             : cfg.clips() ? Optimizer.clipCoefficient(norm, cfg.clipNorm()) : 1f;
-        boolean applied = step(seqOpt, pool, clip);
-        applied &= step(headOpt, pool, clip);
+        boolean applied = seqOpt.step(clip);
+        applied &= headOpt.step(clip);
         if (Double.isFinite(norm)) {
           maxNorm = Math.max(maxNorm, norm);
         }
@@ -343,12 +362,10 @@ public final class Trainer {
           clipped++;
         }
         int ev = monitor.step(loss, norm, applied ? clip : Double.NaN, !applied);
-        for (int j = 0; j < t; j++) {
-          rep.hiddenGrad[j] = seqProf.gradientNorm(slot0 + j);
-        }
+        work.hiddenGradientNorms(slot0, rep.hiddenGrad);
         boolean evaluate = (k + 1) % evalEvery == 0 || k == total - 1;
         if (evaluate) {
-          evaluate(seqTape, headTape, x, y, labels, eval);
+          work.evaluate(runner, eval);
           history.test(k, eval[0]);
         }
         history.record(k, loss, norm, rep.hiddenGrad);
@@ -368,13 +385,9 @@ public final class Trainer {
         rep.seconds = (System.nanoTime() - start) / 1e9;
         listener.step(rep);
       }
-    } finally {
-      if (pool != null) {
-        pool.shutdown();
-      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double trivial = trivialLoss(x, y, labels);
+    double trivial = trivialLoss(work.x, work.y, work.labels);
     double accuracy = task.classification() ? eval[1] : Double.NaN;
     boolean solved = task.classification() ? accuracy >= 0.99 : eval[0] < 0.01;
     long[] counts = new long[MonitorEvent.Type.values().length];
@@ -385,8 +398,30 @@ public final class Trainer {
         clipped, seqOpt.skipped(), counts, List.copyOf(events), seconds, total / seconds);
   }
 
-  private static boolean step(Optimizer<?> opt, ForkJoinPool pool, float clip) {
-    return pool == null ? opt.step(clip) : opt.stepParallel(pool, clip);
+  /** The global L2 norm of the summed gradients of both parameter sets, tensor by tensor. */
+  private double globalNorm(NormAccumulator acc) {
+    acc.reset();
+    addTensors(acc, seqParams, seqTensors);
+    addTensors(acc, headParams, headTensors);
+    return acc.norm();
+  }
+
+  private static void addTensors(NormAccumulator acc, ParameterSet p, int[] offSize) {
+    float[] g = p.gradients();
+    for (int i = 0; i < offSize.length; i += 2) {
+      acc.add(g, offSize[i], offSize[i + 1]);
+    }
+  }
+
+  /** Offsets and sizes of a parameter set's tensors, interleaved (iterated without allocation). */
+  private static int[] tensorRanges(ParameterSet p) {
+    List<Parameter> ts = p.tensors();
+    int[] r = new int[2 * ts.size()];
+    for (int i = 0; i < ts.size(); i++) {
+      r[2 * i] = ts.get(i).offset();
+      r[2 * i + 1] = ts.get(i).size();
+    }
+    return r;
   }
 
   private static long totalEvents(TrainingMonitor monitor) {
@@ -397,62 +432,188 @@ public final class Trainer {
     return s;
   }
 
-  /** Forward and loss of the batch in x/y/labels; writes ∂L/∂logits into dOut (null: none). */
-  private double forward(Tape seqTape, Tape headTape, float[] x, int b, float[] y, int[] labels,
-      float[] dOut) {
-    Matrix h = seq.forward(seqTape, x, 0, b, cfg.steps());
-    int rows = b * rowsPerExample;
-    Matrix logits = head.forward(headTape, h.data(), h.offset(), rows);
-    if (task.classification()) {
-      return ce.apply(logits.data(), logits.offset(), rows, out, labels, 0, dOut, 0);
-    }
-    return mse.apply(logits.data(), logits.offset(), y, 0, rows, 1, dOut, 0);
-  }
-
   /**
-   * Held-out loss (eval[0]: MSE or mean cross-entropy over targets) and accuracy (eval[1], argmax
-   * over the targeted rows; NaN for regression), in chunks of one training batch.
+   * The buffers of one run: the batch (x [batch, T, m], y [batch], labels [batch·rows]) and, per
+   * block of {@link #blocks}, tapes, ∂L/∂logits, gradients (block 0 writes straight into the
+   * parameter sets' buffers, which then receive the sum), a profile and the block's loss. Built
+   * once per run; the jobs are fields so a step creates no lambda.
    */
-  private void evaluate(Tape seqTape, Tape headTape, float[] x, float[] y, int[] labels,
-      double[] eval) {
-    int b = cfg.batch();
-    double lossSum = 0;
-    long targets = 0;
-    long correct = 0;
-    for (int first = 0; first < testSize; first += b) {
-      task.testBatch(first, b, x, task.classification() ? null : y,
-          task.classification() ? labels : null);
-      Matrix h = seq.forward(seqTape, x, 0, b, cfg.steps());
-      int rows = b * rowsPerExample;
-      Matrix logits = head.forward(headTape, h.data(), h.offset(), rows);
-      if (task.classification()) {
-        int counted = 0;
-        for (int r = 0; r < rows; r++) {
-          if (labels[r] == Task.IGNORE) {
-            continue;
-          }
-          counted++;
-          int off = logits.offset() + r * logits.ld();
-          int best = 0;
-          for (int c = 1; c < out; c++) {
-            if (logits.data()[off + c] > logits.data()[off + best]) {
-              best = c;
-            }
-          }
-          if (best == labels[r]) {
-            correct++;
-          }
-        }
-        lossSum += ce.apply(logits.data(), logits.offset(), rows, out, labels, 0, null, 0)
-            * counted;
-        targets += counted;
-      } else {
-        lossSum += mse.apply(logits.data(), logits.offset(), y, 0, rows, 1, null, 0) * rows;
-        targets += rows;
+  private final class Work {
+    final float[] x;
+    final float[] y;
+    final int[] labels;
+    final Tape[] seqTape;
+    final Tape[] headTape;
+    final float[] dOut;
+    final Gradients[] seqGrads;
+    final Gradients[] headGrads;
+    final GradientProfile[] prof;
+    final double[] loss;
+    final long[] targets;
+    final long[] correct;
+    /** The factor 1/N of the mean loss over the whole batch (N its targets), as a float. */
+    float scale;
+    final IntConsumer trainJob = this::trainBlock;
+    final IntConsumer evalJob = this::evalBlock;
+
+    Work() {
+      int b = cfg.batch();
+      int c = blocks.count();
+      x = new float[b * cfg.steps() * task.inputSize()];
+      y = new float[b];
+      labels = new int[b * rowsPerExample];
+      dOut = new float[b * rowsPerExample * out];
+      seqTape = new Tape[c];
+      headTape = new Tape[c];
+      seqGrads = new Gradients[c];
+      headGrads = new Gradients[c];
+      prof = new GradientProfile[c];
+      loss = new double[c];
+      targets = new long[c];
+      correct = new long[c];
+      for (int k = 0; k < c; k++) {
+        seqTape[k] = seq.newTape();
+        headTape[k] = head.newTape();
+        seqGrads[k] = k == 0 ? seqParams.grads() : new Gradients(seq);
+        headGrads[k] = k == 0 ? headParams.grads() : new Gradients(head);
+        prof[k] = new GradientProfile(seq);
       }
     }
-    eval[0] = lossSum / targets;
-    eval[1] = task.classification() ? (double) correct / targets : Double.NaN;
+
+    /**
+     * Forward and backward of every block of the batch in x/y/labels on the runner's threads,
+     * then the block gradients summed in block order into the parameter sets' buffers. Returns
+     * the batch's mean loss (block sums added in block order).
+     */
+    double trainStep(BlockRunner runner) {
+      long n = targetCount();
+      scale = (float) (n == 0 ? 1.0 : 1.0 / n);
+      runner.run(trainJob, blocks.count());
+      BatchBlocks.sum(seqGrads, blocks.count(), seqParams.grads());
+      BatchBlocks.sum(headGrads, blocks.count(), headParams.grads());
+      double sum = 0;
+      for (int k = 0; k < blocks.count(); k++) {
+        sum += loss[k];
+      }
+      return n == 0 ? 0 : sum / n;
+    }
+
+    /** Targets of the batch: its rows (regression), or its non-ignored labels. */
+    private long targetCount() {
+      int rows = cfg.batch() * rowsPerExample;
+      if (!task.classification()) {
+        return rows;
+      }
+      long n = 0;
+      for (int r = 0; r < rows; r++) {
+        if (labels[r] != Task.IGNORE) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /**
+     * Block k: forward, the summed loss and its gradient scaled by 1/N (so each block
+     * back-propagates its share of the batch mean, and the profile sees the mean's gradients),
+     * head and recurrent backward into the block's own buffers.
+     */
+    private void trainBlock(int k) {
+      int rows = blocks.size(k) * rowsPerExample;
+      int d = blocks.start(k) * rowsPerExample * out;
+      loss[k] = blockLoss(k, dOut, d);
+      float s = scale;
+      for (int i = d; i < d + rows * out; i++) {
+        dOut[i] *= s;
+      }
+      Matrix dh = head.backward(headTape[k], dOut, d, headGrads[k], null);
+      seq.backward(seqTape[k], dh.data(), dh.offset(), seqGrads[k], prof[k]);
+    }
+
+    /**
+     * Forward of block k and its summed loss (Reduction.SUM); writes ∂(sum)/∂logits at
+     * grad[gOff] unless grad is null. Classification also counts the block's targets and
+     * correct argmax predictions into targets[k] and correct[k].
+     */
+    private double blockLoss(int k, float[] grad, int gOff) {
+      int first = blocks.start(k);
+      int size = blocks.size(k);
+      int rows = size * rowsPerExample;
+      Matrix h = seq.forward(seqTape[k], x, first * cfg.steps() * task.inputSize(), size,
+          cfg.steps());
+      Matrix logits = head.forward(headTape[k], h.data(), h.offset(), rows);
+      if (!task.classification()) {
+        targets[k] = rows;
+        return mseSum.apply(logits.data(), logits.offset(), y, first, rows, 1, grad, gOff);
+      }
+      int r0 = first * rowsPerExample;
+      long counted = 0;
+      long right = 0;
+      for (int r = 0; r < rows; r++) {
+        int label = labels[r0 + r];
+        if (label == Task.IGNORE) {
+          continue;
+        }
+        counted++;
+        int off = logits.offset() + r * logits.ld();
+        int best = 0;
+        for (int c = 1; c < out; c++) {
+          if (logits.data()[off + c] > logits.data()[off + best]) {
+            best = c;
+          }
+        }
+        if (best == label) {
+          right++;
+        }
+      }
+      targets[k] = counted;
+      correct[k] = right;
+      return ceSum.apply(logits.data(), logits.offset(), rows, out, labels, r0, grad, gOff);
+    }
+
+    private void evalBlock(int k) {
+      loss[k] = blockLoss(k, null, 0);
+    }
+
+    /** ‖∂L/∂h_j‖ over the whole batch: √(Σ_k ‖·‖_k²) over the blocks, in block order. */
+    void hiddenGradientNorms(int slot0, double[] into) {
+      for (int j = 0; j < into.length; j++) {
+        if (blocks.count() == 1) {
+          into[j] = prof[0].gradientNorm(slot0 + j);
+          continue;
+        }
+        double ss = 0;
+        for (int k = 0; k < blocks.count(); k++) {
+          double v = prof[k].gradientNorm(slot0 + j);
+          ss += v * v;
+        }
+        into[j] = Math.sqrt(ss);
+      }
+    }
+
+    /**
+     * Held-out loss (eval[0]: MSE or mean cross-entropy over targets) and accuracy (eval[1],
+     * argmax over the targeted rows; NaN for regression), in chunks of one training batch, each
+     * chunk's blocks on the runner's threads and added in block order.
+     */
+    void evaluate(BlockRunner runner, double[] eval) {
+      int b = cfg.batch();
+      double lossSum = 0;
+      long n = 0;
+      long right = 0;
+      for (int first = 0; first < testSize; first += b) {
+        task.testBatch(first, b, x, task.classification() ? null : y,
+            task.classification() ? labels : null);
+        runner.run(evalJob, blocks.count());
+        for (int k = 0; k < blocks.count(); k++) {
+          lossSum += loss[k];
+          n += targets[k];
+          right += correct[k];
+        }
+      }
+      eval[0] = lossSum / n;
+      eval[1] = task.classification() ? (double) right / n : Double.NaN;
+    }
   }
 
   /**

@@ -2,12 +2,21 @@ package gradkernel.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradkernel.chain.Chain;
+import gradkernel.chain.Tape;
+import gradkernel.loss.CrossEntropyLoss;
+import gradkernel.loss.MseLoss;
+import gradkernel.loss.Reduction;
 import gradkernel.optim.MonitorEvent;
+import gradkernel.tensor.Matrix;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainerTest {
 
@@ -90,13 +99,127 @@ class TrainerTest {
     assertTrue(clipped > 0);
   }
 
+  /** c on {@code threads} threads (the one place that knows TrainConfig's constructor order). */
+  static TrainConfig withThreads(TrainConfig c, int threads) {
+    return new TrainConfig(c.task(), c.classes(), c.cell(), c.hidden(), c.steps(), c.batch(),
+        c.iterations(), c.optimizer(), c.lr(), c.clipNorm(), c.init(), c.gain(), c.seed(),
+        threads, c.testSize(), c.evalEvery());
+  }
+
+  /** Everything a run produces, as raw bits: per-step numbers, then the final weights. */
+  static List<Long> trace(TrainConfig c) {
+    List<Long> bits = new ArrayList<>();
+    Trainer tr = new Trainer(c);
+    TrainResult r = tr.run(new Trainer.Listener() {
+      @Override public void step(Trainer.StepReport s) {
+        bits.add(Double.doubleToRawLongBits(s.loss()));
+        bits.add(Double.doubleToRawLongBits(s.gradNorm()));
+        bits.add((long) Float.floatToRawIntBits(s.clip()));
+        bits.add((long) s.events());
+        if (s.evaluated()) {
+          bits.add(Double.doubleToRawLongBits(s.testLoss()));
+        }
+        for (double h : s.hiddenGradientNorms()) {
+          bits.add(Double.doubleToRawLongBits(h));
+        }
+      }
+    });
+    bits.add(Double.doubleToRawLongBits(r.testLoss()));
+    bits.add(Double.doubleToRawLongBits(r.testAccuracy()));
+    bits.add(Double.doubleToRawLongBits(r.trainLoss()));
+    for (float v : tr.recurrentParameters().values()) {
+      bits.add((long) Float.floatToRawIntBits(v));
+    }
+    for (float v : tr.headParameters().values()) {
+      bits.add((long) Float.floatToRawIntBits(v));
+    }
+    return bits;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"adding, rnn", "copy, lstm", "temporal-order, gru"})
+  void sameBitsForOneTwoThreeAndFourThreads(String task, String cell) {
+    // batch 50: blocks of 16, 16, 16 and 2 examples, so 1–4 threads all split differently
+    TrainConfig c = new TrainConfig(task, 4, cell, 8, 10, 50, 6, "adamw", 1e-2, 0.5, "orthogonal",
+        1.5, 3, 1, 100, 3);
+    assertEquals(4, new Trainer(c).blocks().count());
+    List<Long> one = trace(c);
+    for (int threads = 2; threads <= 4; threads++) {
+      assertEquals(one, trace(withThreads(c, threads)), task + " " + cell + ", " + threads
+          + " threads vs 1");
+    }
+    int headSize = new Trainer(c).headParameters().size();
+    List<Long> w0 = floatBits(new Trainer(c).recurrentParameters().values());
+    assertNotEquals(w0, one.subList(one.size() - headSize - w0.size(), one.size() - headSize),
+        "the steps moved the recurrent weights");
+  }
+
+  static List<Long> floatBits(float[] a) {
+    List<Long> bits = new ArrayList<>();
+    for (float v : a) {
+      bits.add((long) Float.floatToRawIntBits(v));
+    }
+    return bits;
+  }
+
+  /**
+   * The blocks add up to the batch mean: step 0's loss and summed gradient (left in the parameter
+   * sets' gradient buffers by a one-step run) equal one forward/backward of the whole batch with
+   * the MEAN loss, to rounding.
+   */
+  @ParameterizedTest
+  @CsvSource({"adding, rnn", "copy, lstm"})
+  void blockGradientsAddUpToTheWholeBatchMean(String task, String cell) {
+    TrainConfig c = new TrainConfig(task, 4, cell, 8, 6, 50, 1, "sgd", 1e-2, Double.POSITIVE_INFINITY,
+        "default", 1, 5, 2, 50, 0);
+    Trainer tr = new Trainer(c);
+    Trainer ref = new Trainer(c);
+    double[] loss = new double[1];
+    tr.run(new Trainer.Listener() {
+      @Override public void step(Trainer.StepReport s) {
+        loss[0] = s.loss();
+      }
+    });
+    Chain seq = ref.recurrentParameters().chain();
+    Chain head = ref.headParameters().chain();
+    Task t = ref.task();
+    int rows = t.perStep() ? 50 * 6 : 50;
+    float[] x = new float[50 * 6 * t.inputSize()];
+    float[] y = new float[50];
+    int[] labels = new int[rows];
+    t.trainBatch(0, 50, x, y, labels);
+    Tape st = seq.newTape();
+    Tape ht = head.newTape();
+    Matrix h = seq.forward(st, x, 0, 50, 6);
+    Matrix logits = head.forward(ht, h.data(), h.offset(), rows);
+    float[] d = new float[rows * t.outputSize()];
+    double want = t.classification()
+        ? CrossEntropyLoss.of(Reduction.MEAN).withIgnoreIndex(Task.IGNORE).apply(logits.data(),
+            logits.offset(), rows, t.outputSize(), labels, 0, d, 0)
+        : MseLoss.of(Reduction.MEAN).apply(logits.data(), logits.offset(), y, 0, rows, 1, d, 0);
+    Matrix dh = head.backward(ht, d, 0, ref.headParameters().grads(), null);
+    seq.backward(st, dh.data(), dh.offset(), ref.recurrentParameters().grads(), null);
+    assertEquals(want, loss[0], 1e-6 * want, "mean loss of the batch");
+    assertClose(ref.recurrentParameters().gradients(), tr.recurrentParameters().gradients());
+    assertClose(ref.headParameters().gradients(), tr.headParameters().gradients());
+  }
+
+  static void assertClose(float[] want, float[] got) {
+    float max = 0;
+    for (float v : want) {
+      max = Math.max(max, Math.abs(v));
+    }
+    assertTrue(max > 0);
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], 1e-5 * max, "element " + i);
+    }
+  }
+
   @Test
   void sameConfigGivesTheSameBitsForAnyThreadCount() {
     TrainConfig c = config("copy", "lstm", 8, 9, 4, 15, "adamw", 1e-2, 1, "orthogonal", 1, 4);
     TrainResult a = new Trainer(c).run();
-    TrainResult b = new Trainer(new TrainConfig(c.task(), 4, c.cell(), c.hidden(), c.steps(),
-        c.batch(), c.iterations(), c.optimizer(), c.lr(), c.clipNorm(), c.init(), c.gain(),
-        c.seed(), 2, c.testSize(), 0)).run();
+    TrainResult b = new Trainer(withThreads(c, 2)).run();
     assertEquals(Double.doubleToLongBits(a.testLoss()), Double.doubleToLongBits(b.testLoss()));
     assertEquals(Double.doubleToLongBits(a.trainLoss()), Double.doubleToLongBits(b.trainLoss()));
     assertEquals(Double.doubleToLongBits(a.maxGradNorm()),

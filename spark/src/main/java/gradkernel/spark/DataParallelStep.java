@@ -1,5 +1,6 @@
 package gradkernel.spark;
 
+import gradkernel.chain.BatchBlocks;
 import gradkernel.chain.Chain;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.Parameter;
@@ -23,14 +24,17 @@ import scala.Tuple2;
 /**
  * One synchronous data-parallel training step with an MSE loss: the driver broadcasts the
  * weights, every partition runs a {@link Chain} backward on each of its {@link Block}s, the
- * block gradients are reduced <b>in block-index order</b> (never in arrival order), scaled to the
- * mean over the batch, the global norm is taken once with {@link NormAccumulator} (exact, so
+ * block gradients are reduced <b>in block-index order</b> (never in arrival order) by
+ * {@link BatchBlocks#sum}, scaled to the mean over the batch, the global norm is taken once with {@link NormAccumulator} (exact, so
  * order-free) and the optimizer's fused clip-and-update step runs once on the driver.
  *
  * <p>Guarantee: the new weights equal, bit for bit, {@link #stepLocally} — one machine running
  * the same blocks in the same order — for any number of partitions and any placement of blocks,
  * because each block's gradient is a deterministic function of (weights, block) and the
- * reduction order is fixed by block index. Cost of that guarantee: the driver receives every
+ * reduction order is fixed by block index. Cut the batch with {@link Block#split} (the fixed
+ * {@link BatchBlocks} partition, a function of the batch size only) and the result does not depend
+ * on the cluster either: the same bits for any number of partitions, executors and machines.
+ * Cost of that guarantee: the driver receives every
  * block gradient (B·P floats for B blocks of P parameters) instead of a tree-combined sum; use
  * few, large blocks.
  */
@@ -86,16 +90,16 @@ public final class DataParallelStep {
     float[] g = params.gradients();
     int p = params.size();
     long examples = 0;
-    System.arraycopy(sorted.get(0).getValue(), 0, g, 0, p);
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).getKey().equals(sorted.get(i - 1).getKey())) {
+    Gradients[] parts = new Gradients[sorted.size()];
+    for (int i = 0; i < sorted.size(); i++) {
+      if (i > 0 && sorted.get(i).getKey().equals(sorted.get(i - 1).getKey())) {
         throw new IllegalArgumentException("grads: block " + sorted.get(i).getKey() + " twice");
       }
-      Blas.axpy(1f, new Vec(sorted.get(i).getValue(), 0, p), new Vec(g, 0, p));
+      parts[i] = Gradients.wrap(params.chain(), sorted.get(i).getValue(), 0);
+      examples += (long) sorted.get(i).getValue()[p]; // the worker appends its example count
     }
-    for (Map.Entry<Integer, float[]> e : sorted) {
-      examples += (long) e.getValue()[p]; // the worker appends its example count
-    }
+    // the same fixed-order sum as Trainer's blocks on one machine
+    BatchBlocks.sum(parts, parts.length, params.grads());
     Blas.scal((float) (1.0 / examples), new Vec(g, 0, p));
     NormAccumulator acc = NormAccumulator.l2();
     for (Parameter t : params.tensors()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.activation.Activations;
+import gradkernel.chain.BatchBlocks;
 import gradkernel.chain.Chain;
 import gradkernel.chain.Dense;
 import gradkernel.optim.AdamW;
@@ -47,13 +48,11 @@ class DataParallelStepTest {
         Dense.of(rand(r, 3 * 32, 0.3), 3, 32, rand(r, 3, 0.1), Activations.IDENTITY));
   }
 
-  static List<Block> blocks(int count, long seed) {
+  /** A batch of {@code batch} examples cut into the fixed BatchBlocks partition. */
+  static List<Block> batch(int batch, long seed) {
     Random r = new Random(seed);
-    List<Block> bs = new ArrayList<>();
-    for (int b = 0; b < count; b++) {
-      int n = 3 + r.nextInt(6);
-      bs.add(new Block(b, n, rand(r, n * 12, 1), rand(r, n * 3, 2)));
-    }
+    List<Block> bs = Block.split(rand(r, batch * 12, 1), rand(r, batch * 3, 2), batch);
+    assertEquals(BatchBlocks.of(batch).count(), bs.size());
     return bs;
   }
 
@@ -64,7 +63,7 @@ class DataParallelStepTest {
   @Test
   void sparkStepsEqualOneMachineForEveryPartitionCount() {
     AdamW local = optimizer();
-    List<List<Block>> batches = List.of(blocks(7, 1), blocks(7, 2), blocks(7, 3));
+    List<List<Block>> batches = List.of(batch(50, 1), batch(83, 2), batch(40, 3));
     List<Double> localNorms = new ArrayList<>();
     for (List<Block> batch : batches) {
       localNorms.add(DataParallelStep.stepLocally(batch, DataParallelStepTest::model, local, 0.5));
@@ -85,5 +84,27 @@ class DataParallelStepTest {
     }
     assertFalse(java.util.Arrays.equals(local.parameters().values(),
         ParameterSet.of(model()).values()), "the steps changed the weights");
+  }
+
+  @Test
+  void splitCutsTheBatchIntoBatchBlocksInOrder() {
+    Random r = new Random(4);
+    float[] x = rand(r, 83 * 12, 1);
+    float[] y = rand(r, 83 * 3, 1);
+    List<Block> bs = Block.split(x, y, 83);
+    BatchBlocks want = BatchBlocks.of(83);
+    assertEquals(6, bs.size());
+    for (int k = 0; k < bs.size(); k++) {
+      Block b = bs.get(k);
+      assertEquals(k, b.index());
+      assertEquals(want.size(k), b.examples());
+      assertArrayEquals(java.util.Arrays.copyOfRange(x, want.start(k) * 12,
+          (want.start(k) + want.size(k)) * 12), b.x());
+      assertArrayEquals(java.util.Arrays.copyOfRange(y, want.start(k) * 3,
+          (want.start(k) + want.size(k)) * 3), b.y());
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Block.split(x, new float[10], 83));
+    assertTrue(e.getMessage().contains("whole rows of batch 83"), e.getMessage());
   }
 }
