@@ -1,5 +1,6 @@
 package gradkernel.chain;
 
+import gradkernel.kernel.BatchNormKernels;
 import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
@@ -13,7 +14,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link Mode#TRAIN}: μ and σ² are the batch mean and the <b>biased</b> batch variance
- *       (statistics in double, summed over the batch in row order); the running statistics are
+ *       (statistics in double with shifted sums, each feature summed over the batch in row order,
+ *       see {@link BatchNormKernels#shiftedSums}); the running statistics are
  *       updated as running = (1 − momentum)·running + momentum·batch, with the <b>unbiased</b>
  *       variance for {@code running_var}. The backward pass is exact: the Jacobian couples the
  *       examples, dx = (dx̂ − mean_b(dx̂) − x̂·mean_b(dx̂ ⊙ x̂))/σ per feature with dx̂ = dy ⊙ γ.
@@ -170,7 +172,13 @@ public final class BatchNorm extends Layer {
     return "BatchNorm[" + n + ", " + mode.name().toLowerCase(java.util.Locale.ROOT) + "]";
   }
 
-  /** x̂ [b, n], then 1/σ [n] and the mode flag (fits: b·n + n + 1 ≤ b·(2n + 1)). */
+  /**
+   * Scratch [b, 2n + 1]: the mean as a float pair mh + ml at [0, n) and [n, 2n) (EVAL: the
+   * running mean at [0, n), ml = 0), 1/σ as a float pair ih at b·n and il at b·n + n + 1 (EVAL:
+   * ih only), the mode flag at b·n + n. Fits: a TRAIN batch has b ≥ 2, so b·n ≥ 2n and
+   * b·(2n + 1) ≥ b·n + 2n + 1; EVAL needs 2n + 1. x̂ is not stored: every pass recomputes it
+   * from x and these pairs (exact in double), the same bits in the forward and the backward.
+   */
   @Override int scratchPerExample() { return 2 * n + 1; }
 
   @Override int workPerExample() { return n; }
@@ -183,12 +191,25 @@ public final class BatchNorm extends Layer {
     return beta == null ? 0f : beta.get(j);
   }
 
+  /** Vector kernels of the four passes (bit-identical to their scalar twin). */
+  private static final BatchNormKernels BN = BatchNormKernels.active();
+
   /**
-   * Per-thread double accumulators [4n] (the statistics of each feature, summed row by row so the
-   * passes stream over [b, n] in memory order; each feature still sums its rows in order 0 … b−1,
-   * so the bits do not depend on the loop order). Allocated once per thread.
+   * Per-thread per-feature blocks for the kernels: q [5n] doubles (the statistics sums, then μ,
+   * 1/σ, m1, nm2, γ), p [2n] floats (γ, β of the forward). Allocated once per thread, so repeated
+   * passes allocate nothing.
    */
-  private final ThreadLocal<double[]> acc = ThreadLocal.withInitial(() -> new double[4 * features()]);
+  private static final class Work {
+    final double[] q;
+    final float[] p;
+
+    Work(int n) {
+      q = new double[5 * n];
+      p = new float[2 * n];
+    }
+  }
+
+  private final ThreadLocal<Work> work = ThreadLocal.withInitial(() -> new Work(features()));
 
   @Override
   void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
@@ -199,56 +220,49 @@ public final class BatchNorm extends Layer {
           + "(got " + b + "); use Mode.EVAL for single examples");
     }
     s[inv + n] = train ? 1f : 0f;
-    double[] d = acc.get();
-    // d[0, n): mean, d[n, 2n): sum of squared deviations (then unused), d[2n, 3n): 1/sqrt(var+eps)
+    Work wk = work.get();
+    double[] q = wk.q;
+    float[] rm = runningMean.data();
+    float[] rv = runningVar.data();
+    int m0 = runningMean.offset();
+    int v0 = runningVar.offset();
     if (train) {
-      java.util.Arrays.fill(d, 0, 2 * n, 0.0);
-      for (int r = 0; r < b; r++) {
-        int row = aOff + r * n;
-        for (int j = 0; j < n; j++) {
-          d[j] += a[row + j];
-        }
-      }
+      BN.shiftedSums(b, n, a, aOff, q, 0);
       for (int j = 0; j < n; j++) {
-        d[j] = d[j] / b;
-      }
-      for (int r = 0; r < b; r++) {
-        int row = aOff + r * n;
-        for (int j = 0; j < n; j++) {
-          double e = a[row + j] - d[j];
-          d[n + j] += e * e;
-        }
-      }
-      float[] rm = runningMean.data();
-      float[] rv = runningVar.data();
-      int m0 = runningMean.offset();
-      int v0 = runningVar.offset();
-      for (int j = 0; j < n; j++) {
-        double sq = d[n + j];
-        rm[m0 + j] = (float) ((1 - momentum) * rm[m0 + j] + momentum * d[j]);
+        double s1 = q[j];
+        double delta = s1 / b;
+        double mean = a[aOff + j] + delta;
+        double sq = Math.max(0, q[n + j] - s1 * delta); // Σ (x − mean)², ≥ 0 despite rounding
+        rm[m0 + j] = (float) ((1 - momentum) * rm[m0 + j] + momentum * mean);
         rv[v0 + j] = (float) ((1 - momentum) * rv[v0 + j] + momentum * (sq / (b - 1)));
-        d[2 * n + j] = 1 / Math.sqrt(sq / b + eps);
+        double is = 1 / Math.sqrt(sq / b + eps);
+        float mh = (float) mean;
+        float ml = (float) (mean - mh);
+        float ih = (float) is;
+        float il = (float) (is - ih);
+        s[sOff + j] = mh;
+        s[sOff + n + j] = ml;
+        s[inv + j] = ih;
+        s[inv + n + 1 + j] = il;
+        // the pairs as the backward will read them back (exact sums in double)
+        q[j] = (double) mh + ml;
+        q[n + j] = (double) ih + il;
       }
     } else {
       for (int j = 0; j < n; j++) {
-        d[j] = runningMean.get(j);
-        d[2 * n + j] = 1 / Math.sqrt(runningVar.get(j) + eps);
+        float ih = (float) (1 / Math.sqrt(rv[v0 + j] + eps));
+        s[sOff + j] = rm[m0 + j];
+        s[inv + j] = ih;
+        q[j] = rm[m0 + j];
+        q[n + j] = ih;
       }
     }
-    // γ and β (exact as doubles) into d[n, 2n) and d[3n, 4n), so the pass below is plain arrays.
+    float[] p = wk.p;
     for (int j = 0; j < n; j++) {
-      s[inv + j] = (float) d[2 * n + j];
-      d[n + j] = g(j);
-      d[3 * n + j] = bt(j);
+      p[j] = g(j);
+      p[n + j] = bt(j);
     }
-    for (int r = 0; r < b; r++) {
-      int row = r * n;
-      for (int j = 0; j < n; j++) {
-        float xh = (float) ((a[aOff + row + j] - d[j]) * d[2 * n + j]);
-        s[sOff + row + j] = xh;
-        out[outOff + row + j] = Math.fma((float) d[n + j], xh, (float) d[3 * n + j]);
-      }
-    }
+    BN.normalize(b, n, a, aOff, q, 0, p, 0, out, outOff);
     if (train) {
       batchesTracked++;
     }
@@ -260,58 +274,28 @@ public final class BatchNorm extends Layer {
       int slot) {
     int inv = sOff + b * n;
     boolean train = s[inv + n] != 0f;
-    double[] d = acc.get();
-    // d[0, n): Σ dy, d[n, 2n): Σ dy·x̂ per feature (rows in order), d[2n, 3n): γ (TRAIN)
-    java.util.Arrays.fill(d, 0, 2 * n, 0.0);
-    for (int r = 0; r < b; r++) {
-      int row = r * n;
-      for (int j = 0; j < n; j++) {
-        double u = up[upOff + row + j];
-        d[j] += u;
-        d[n + j] += u * s[sOff + row + j];
-      }
+    boolean paramGrads = grad != null && gamma != null;
+    double[] q = work.get().q;
+    for (int j = 0; j < n; j++) {
+      q[j] = train ? (double) s[sOff + j] + s[sOff + n + j] : s[sOff + j];
+      q[n + j] = train ? (double) s[inv + j] + s[inv + n + 1 + j] : s[inv + j];
     }
-    if (train) {
-      // dx̂ = γ·dy, so the batch means of dx̂ and dx̂ ⊙ x̂ are γ times those of dy; keep them in
-      // d[0, n) and d[n, 2n) after the sums went to grad.
-      if (grad != null && gamma != null) {
-        for (int j = 0; j < n; j++) {
-          grad[gOff + j] = (float) d[n + j];
-          grad[gOff + n + j] = (float) d[j];
-        }
-      }
-      for (int j = 0; j < n; j++) {
-        float gj = g(j);
-        d[j] = gj * d[j] / b;
-        d[n + j] = gj * d[n + j] / b;
-        d[2 * n + j] = gj;
-      }
-      for (int r = 0; r < b; r++) {
-        int row = r * n;
-        for (int j = 0; j < n; j++) {
-          int e = row + j;
-          double is = s[inv + j];
-          dIn[dInOff + e] = (float) ((d[2 * n + j] * up[upOff + e] - d[j]
-              - s[sOff + e] * d[n + j]) * is);
-        }
-      }
-    } else {
-      if (grad != null && gamma != null) {
-        for (int j = 0; j < n; j++) {
-          grad[gOff + j] = (float) d[n + j];
-          grad[gOff + n + j] = (float) d[j];
-        }
-      }
-      for (int r = 0; r < b; r++) {
-        int row = r * n;
-        for (int j = 0; j < n; j++) {
-          int e = row + j;
-          double is = s[inv + j];
-          dIn[dInOff + e] = (float) (g(j) * (double) up[upOff + e] * is);
-        }
-      }
+    if (train || paramGrads) {
+      BN.gradSums(b, n, up, upOff, a, aOff, q, 0); // Σ dy → q[2n, 3n), Σ dy·x̂ → q[3n, 4n)
     }
-    double ss = grad == null || gamma == null ? 0 : K.sumOfSquares(2 * n, grad, gOff);
+    for (int j = 0; j < n; j++) {
+      if (paramGrads) {
+        grad[gOff + j] = (float) q[3 * n + j];
+        grad[gOff + n + j] = (float) q[2 * n + j];
+      }
+      double gj = g(j);
+      // TRAIN couples the batch: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/σ with dx̂ = γ·dy.
+      q[2 * n + j] = train ? gj * q[2 * n + j] / b : 0;
+      q[3 * n + j] = train ? -(gj * q[3 * n + j] / b) : 0;
+      q[4 * n + j] = gj;
+    }
+    BN.inputGradient(b, n, up, upOff, a, aOff, q, 0, dIn, dInOff);
+    double ss = paramGrads ? K.sumOfSquares(2 * n, grad, gOff) : 0;
     record(p, slot, dIn, dInOff, b * n, ss);
     return ss;
   }
