@@ -38,10 +38,10 @@ class OptimFusedStepProperties {
   static Optimizer<?> make(int kind, ParameterSet p) {
     return switch (kind) {
       case 0 -> new Sgd(p, 0.05).l2(1e-2).l1(1e-3);
-      case 1 -> new Sgd(p, 0.05).momentum(0.9).nesterov(true);
-      case 2 -> new RmsProp(p, 0.01).centered(true).momentum(0.3).l2(1e-3);
+      case 1 -> new Sgd(p, 0.05).momentum(0.9).variant(Sgd.Variant.NESTEROV);
+      case 2 -> new RmsProp(p, 0.01).variant(RmsProp.Variant.CENTERED).momentum(0.3).l2(1e-3);
       case 3 -> new Adagrad(p, 0.05).lrDecay(0.01).initialAccumulatorValue(0.1);
-      case 4 -> new Adam(p, 1e-3).weightDecay(1e-2).amsgrad(true).l1(1e-4);
+      case 4 -> new Adam(p, 1e-3).weightDecay(1e-2).variant(Adam.Variant.AMSGRAD).l1(1e-4);
       default -> new AdamW(p, 1e-3).weightDecay(0.1);
     };
   }

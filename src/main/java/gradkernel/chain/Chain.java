@@ -493,16 +493,39 @@ public final class Chain {
   public Matrix preActivations(Tape tape, int l) {
     checkRecorded(tape);
     Layer layer = layers[Objects.checkIndex(l, layers.length)];
-    int b = tape.batch;
-    int at = b * scrOff[l];
-    if (layer instanceof Dense d) {
-      return new Matrix(tape.data, at, b, d.outputSize(), d.outputSize());
+    Matrix z = layer.preActivations(tape.data, tape.batch * scrOff[l], tape.batch);
+    if (z == null) {
+      throw new IllegalArgumentException("layer " + l + " (" + layer.describe()
+          + ") records no single pre-activation; only Dense and Recurrent layers do");
     }
-    if (layer instanceof Recurrent r) {
-      return new Matrix(tape.data, at, r.steps() * b, r.hiddenSize(), r.hiddenSize());
+    return z;
+  }
+
+  /**
+   * The vector a {@link GradientProfile} recorded in {@code slot} during the last backward, as a
+   * [batch, width] view into the tape when the pass kept it, so that
+   * {@link GradientProfile#firstNonFiniteIndex()} (row-major within [batch, width]) indexes it:
+   * slot {@link #firstSlot(int) firstSlot(l)} is layer l's input gradient (for a
+   * {@link Recurrent} layer its ∂L/∂h_0 columns), slot {@link #profileSlots()} the upstream. Empty
+   * for the inner steps of a recurrent layer and the ∂L/∂h_0 of a {@link SequenceLayer} (see
+   * {@link #initialStateGradient}), which the input gradients do not hold. Needs a tape made by
+   * {@link Tape#keepingInputGradients(Chain)}.
+   */
+  public java.util.Optional<Matrix> slotGradient(Tape tape, int slot) {
+    Objects.checkIndex(slot, profileSlots() + 1);
+    int l = 0;
+    while (l < layers.length && slotStart[l + 1] <= slot) {
+      l++;
     }
-    throw new IllegalArgumentException("layer " + l + " (" + layer.describe()
-        + ") records no single pre-activation; only Dense and Recurrent layers do");
+    if (l == layers.length) {
+      return java.util.Optional.of(inputGradient(tape, l));
+    }
+    Matrix in = inputGradient(tape, l);
+    int cols = layers[l].firstSlotColumns();
+    if (slot != slotStart[l] || cols < 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Matrix(in.data(), in.offset(), in.rows(), cols, in.ld()));
   }
 
   /**

@@ -77,6 +77,11 @@ public final class Dense extends Layer {
 
   @Override int scratchPerExample() { return w.rows(); }
 
+  /** z [b, out] sits at the start of the scratch (see {@link #forward}). */
+  @Override Matrix preActivations(float[] t, int at, int b) {
+    return new Matrix(t, at, b, w.rows(), w.rows());
+  }
+
   /** δ = up ⊙ g'(z) goes to work, so kept upstream gradients survive. */
   @Override int workPerExample() { return w.rows(); }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * Parameter-gradient buffer of a {@link Chain}: one float[] holding each layer's block at
- * {@link Chain#parameterOffset(int)} in the layer's documented layout (Dense: dW [out, in], db).
+ * {@link Chain#parameterOffset(int)} in the layout of the layer's {@link Layer#parameters()}
+ * (Dense: dW [out, in], db), read by parameter name with {@link #of(int, String)}.
  * Reusable across backward passes, which overwrite it.
  */
 public final class Gradients {
@@ -58,18 +59,41 @@ public final class Gradients {
     return new Vec(data, off, chain.parameterOffset(l + 1) - chain.parameterOffset(l));
   }
 
-  /** dW [out, in] of Dense layer l. */
+  /**
+   * The gradient of layer l's parameter named {@code "weight"}, shaped as the parameter: dW
+   * [out, in] of a {@link Dense} layer, dγ [1, n] of a {@link LayerNorm} or {@link BatchNorm}. A
+   * layer with other names (a {@link Recurrent}'s {@code weight_hh}, a {@link Residual}'s
+   * {@code f.weight}) is read with {@link #matrix(int, String)}; IllegalArgumentException lists the
+   * layer's names.
+   */
   public Matrix weight(int l) {
-    Dense d = dense(l);
-    return new Matrix(data, offset + chain.parameterOffset(l), d.outputSize(), d.inputSize(),
-        d.inputSize());
+    return matrix(l, "weight");
   }
 
-  /** db [out] of Dense layer l. */
+  /** The gradient of layer l's parameter named {@code "bias"} (e.g. db [out] of a Dense), flat. */
   public Vec bias(int l) {
-    Dense d = dense(l);
-    return new Vec(data, offset + chain.parameterOffset(l) + d.outputSize() * d.inputSize(),
-        d.outputSize());
+    return of(l, "bias");
+  }
+
+  /**
+   * The gradient of layer l's parameter {@code name} (its local name in
+   * {@link Layer#parameters()}, e.g. {@code "weight_ih"}), flat.
+   */
+  public Vec of(int l, String name) {
+    Parameter p = chain.layer(l).parameter(name);
+    return new Vec(data, offset + chain.parameterOffset(l) + p.offset(), p.size());
+  }
+
+  /**
+   * The gradient of layer l's parameter {@code name} shaped as the parameter: [rows, cols] for a
+   * matrix, [1, n] for a vector.
+   */
+  public Matrix matrix(int l, String name) {
+    Parameter p = chain.layer(l).parameter(name);
+    int rows = p.shape().size() >= 2 ? p.shape().get(0) : 1;
+    int cols = p.size() / Math.max(1, rows);
+    return new Matrix(data, offset + chain.parameterOffset(l) + p.offset(), rows, cols,
+        Math.max(1, cols));
   }
 
   /** The gradient of one of {@link Chain#parameters()} (a chain-wide parameter), flat. */
@@ -84,26 +108,11 @@ public final class Gradients {
 
   /** The gradient of the chain parameter named {@code name} (e.g. {@code "0.weight"}), flat. */
   public Vec of(String name) {
-    Objects.requireNonNull(name, "name");
-    for (Parameter p : chain.parameters()) {
-      if (p.name().equals(name)) {
-        return of(p);
-      }
-    }
-    throw new IllegalArgumentException("name: no parameter '" + name + "' in " + chain
-        + "; names are " + chain.parameters().stream().map(Parameter::name).toList());
+    return of(Parameter.named(chain.parameters(), name, chain));
   }
 
   /** Sets every gradient to zero. */
   public void zero() {
     Arrays.fill(data, offset, offset + chain.parameterCount(), 0f);
-  }
-
-  private Dense dense(int l) {
-    if (chain.layer(l) instanceof Dense d) {
-      return d;
-    }
-    throw new IllegalArgumentException("layer " + l + " is " + chain.layer(l).describe()
-        + ", not Dense; use block(" + l + ")");
   }
 }

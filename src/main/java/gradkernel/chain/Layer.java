@@ -62,6 +62,15 @@ public abstract sealed class Layer
     }
   }
 
+  /**
+   * The parameter named {@code name} in {@link #parameters()} (a local name such as
+   * {@code "weight"}, {@code "weight_hh"}, {@code "f.bias"}); IllegalArgumentException listing the
+   * layer's names if there is none.
+   */
+  public final Parameter parameter(String name) {
+    return Parameter.named(parameters(), name, this);
+  }
+
   /** {@link #withParameters} after validation. */
   abstract Layer rebind(float[] data, int off);
 
@@ -74,6 +83,24 @@ public abstract sealed class Layer
   /** A one-row matrix view of v. */
   static Matrix row(Vec v) {
     return new Matrix(v.data(), v.offset(), 1, v.length(), Math.max(1, v.length()));
+  }
+
+  /**
+   * The pre-activations z this layer recorded for {@code b} examples, as a view into the tape
+   * record {@code t} whose layer scratch starts at {@code at}; null for a layer that keeps no
+   * single z (the default).
+   */
+  Matrix preActivations(float[] t, int at, int b) {
+    return null;
+  }
+
+  /**
+   * How many leading columns of this layer's input gradient [batch, inputSize] its first profile
+   * slot records (the slot's vector is that [batch, columns] block); -1 when the first slot's
+   * vector is not part of the input gradient (sequence layers record ∂L/∂h_0 there).
+   */
+  int firstSlotColumns() {
+    return inputSize();
   }
 
   /** Switches TRAIN/EVAL behaviour; a no-op for layers without one. */

@@ -57,6 +57,21 @@ public record Parameter(String name, int offset, List<Integer> shape, Decay deca
     return n;
   }
 
+  /**
+   * The parameter named {@code name} among {@code ps}; IllegalArgumentException naming
+   * {@code owner} and the available names if there is none.
+   */
+  static Parameter named(List<Parameter> ps, String name, Object owner) {
+    Objects.requireNonNull(name, "name");
+    for (Parameter p : ps) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("name: no parameter '" + name + "' in " + owner
+        + "; names are " + ps.stream().map(Parameter::name).toList());
+  }
+
   /** The same tensor renamed {@code prefix + name} and moved by {@code shift} floats. */
   public Parameter within(String prefix, int shift) {
     return new Parameter(prefix + name, Math.addExact(offset, shift), shape, decay);

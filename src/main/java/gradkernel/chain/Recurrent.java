@@ -99,6 +99,16 @@ public final class Recurrent extends Layer {
 
   @Override public int profileSlots() { return steps; }
 
+  /** z_1 … z_T stacked [T·b, n] at the start of the scratch. */
+  @Override Matrix preActivations(float[] t, int at, int b) {
+    return new Matrix(t, at, steps * b, w.rows(), w.rows());
+  }
+
+  /** Slot 0 records ∂L/∂h_0, the first n columns of the input gradient [b, n + T·m]. */
+  @Override int firstSlotColumns() {
+    return w.rows();
+  }
+
   /**
    * {@code weight_hh [n, n]} (W), {@code weight_ih [n, m]} (U), both decaying, then
    * {@code bias [n]} (exempt).

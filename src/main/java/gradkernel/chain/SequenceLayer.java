@@ -238,6 +238,11 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
     return eOff(b, steps) + b * (steps * extraPerStep() + n);
   }
 
+  /** The first slot holds ∂L/∂h_0, which is not part of the input gradient (x only). */
+  @Override int firstSlotColumns() {
+    return -1;
+  }
+
   @Override int scratchPerExample() {
     return d0Off(1, cap) + states() * n;
   }

@@ -18,6 +18,14 @@ package gradkernel.optim;
  * For decoupled weight decay use {@link AdamW}.
  */
 public final class Adam extends AdamBase<Adam> {
+  /** What the step divides by, for {@link Adam} and {@link AdamW}: torch's {@code amsgrad}. */
+  public enum Variant {
+    /** v̂ = v (the default). */
+    STANDARD,
+    /** v̂ = max(v̂, v), kept in {@code max_exp_avg_sq}. */
+    AMSGRAD
+  }
+
   /** State buffer names (torch's). */
   public static final String EXP_AVG = AdamBase.EXP_AVG;
   /** Second-moment buffer. */

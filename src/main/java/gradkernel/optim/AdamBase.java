@@ -45,9 +45,9 @@ abstract class AdamBase<O extends AdamBase<O>> extends Optimizer<O> {
     return self();
   }
 
-  /** AMSGrad: normalize by the running maximum of v (default false). */
-  public O amsgrad(boolean on) {
-    this.amsgrad = on;
+  /** {@link Adam.Variant#AMSGRAD} normalizes by the running maximum of v (default STANDARD). */
+  public O variant(Adam.Variant variant) {
+    this.amsgrad = java.util.Objects.requireNonNull(variant, "variant") == Adam.Variant.AMSGRAD;
     return self();
   }
 

@@ -21,6 +21,14 @@ import java.util.List;
  * Defaults as torch: lr 0.01, α = 0.99, ε = 1e-8, μ = 0, not centered.
  */
 public final class RmsProp extends Optimizer<RmsProp> {
+  /** What the step normalizes by: torch's {@code centered=False} / {@code True}. */
+  public enum Variant {
+    /** s = √v (the default). */
+    STANDARD,
+    /** s = √max(v − ḡ², 0): the estimated variance, keeping the running mean ḡ. */
+    CENTERED
+  }
+
   /** State buffer names (torch's). */
   public static final String SQUARE_AVG = "square_avg";
   /** Running mean of g' (centered only). */
@@ -69,9 +77,9 @@ public final class RmsProp extends Optimizer<RmsProp> {
     return this;
   }
 
-  /** Centered RMSprop: normalize by the estimated variance (default false). */
-  public RmsProp centered(boolean on) {
-    this.centered = on;
+  /** The normalization variant (default {@link Variant#STANDARD}). */
+  public RmsProp variant(Variant variant) {
+    this.centered = java.util.Objects.requireNonNull(variant, "variant") == Variant.CENTERED;
     return this;
   }
 

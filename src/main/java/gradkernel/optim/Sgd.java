@@ -20,6 +20,14 @@ import java.util.List;
  * Float roundings: b·μ, then one FMA each for b, d and w.
  */
 public final class Sgd extends Optimizer<Sgd> {
+  /** How the momentum buffer enters the step: torch's {@code nesterov=False} / {@code True}. */
+  public enum Variant {
+    /** d = b (heavy ball, the default). */
+    STANDARD,
+    /** d = g' + μ·b (Nesterov; needs μ &gt; 0 and τ = 0 at the first step, as torch). */
+    NESTEROV
+  }
+
   /** Name of the momentum state buffer. */
   public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
@@ -54,9 +62,9 @@ public final class Sgd extends Optimizer<Sgd> {
     return this;
   }
 
-  /** Nesterov momentum (needs μ &gt; 0 and τ = 0 at the first step, as torch). */
-  public Sgd nesterov(boolean on) {
-    this.nesterov = on;
+  /** The momentum variant (default {@link Variant#STANDARD}). */
+  public Sgd variant(Variant variant) {
+    this.nesterov = java.util.Objects.requireNonNull(variant, "variant") == Variant.NESTEROV;
     return this;
   }
 

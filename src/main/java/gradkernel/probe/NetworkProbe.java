@@ -128,7 +128,7 @@ final class NetworkProbe {
         factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, estimated, net, prof, slot -> net.inputGradient(tape, slot), gradNorm, wNorm,
+    return result(s, estimated, net, prof, slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
         sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
@@ -172,8 +172,8 @@ final class NetworkProbe {
     wNorm[1] = prof.weightGradientNorm(0);
     Arrays.fill(sig, 1, steps + 1, sigma);
     Arrays.fill(factors, 1, steps + 1, factor);
-    // Only h_0's gradient is kept as the layer input; later steps' values are not stored.
-    IntFunction<Matrix> gradientAt = slot -> slot == 0 ? net.inputGradient(tape, 0) : null;
+    // The chain knows which slots' vectors it keeps (here only h_0's, not later steps').
+    IntFunction<Matrix> gradientAt = slot -> net.slotGradient(tape, slot).orElse(null);
     return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
   }
 
@@ -203,7 +203,7 @@ final class NetworkProbe {
       // Slot s is the gradient w.r.t. the input of layer (or step) s, 0-based; slot L the output.
       Matrix v = slot == net.profileSlots() ? null : gradientAt.apply(slot);
       int index = (int) prof.firstNonFiniteIndex();
-      float value = v == null ? Float.NaN : v.data()[v.offset() + index];
+      float value = v == null ? Float.NaN : v.get(index / v.cols(), index % v.cols());
       nonFinite = new NonFiniteAt(slot, index, value);
     }
     String verdict = verdict(prof);

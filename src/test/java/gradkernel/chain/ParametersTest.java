@@ -3,6 +3,7 @@ package gradkernel.chain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.activation.Activations;
 import gradkernel.tensor.Vec;
@@ -74,5 +75,62 @@ class ParametersTest {
     assertEquals(4, bias.length());
     assertThrows(IllegalArgumentException.class, () -> g.of("9.weight"));
     assertThrows(IllegalArgumentException.class, () -> c.withParameters(new float[3], 0));
+  }
+
+  @Test
+  void gradientsByLayerAndNameWorkForEveryLayerKind() {
+    Chain c = net();
+    Gradients g = new Gradients(c);
+    Tape tape = c.newTape();
+    c.forward(tape, rand(2 * c.inputSize(), 13), 0, 2);
+    c.backward(tape, rand(2 * c.outputSize(), 14), 0, g, null);
+    for (int l = 0; l < c.size(); l++) {
+      for (Parameter p : c.layer(l).parameters()) {
+        Vec local = g.of(l, p.name());
+        Vec global = g.of(l + "." + p.name());
+        assertEquals(global.offset(), local.offset(), l + "." + p.name());
+        assertEquals(global.length(), local.length(), l + "." + p.name());
+        gradkernel.tensor.Matrix m = g.matrix(l, p.name());
+        assertEquals(p.size(), m.rows() * m.cols(), l + "." + p.name());
+        if (p.size() > 0) { // the Recurrent's U is [4, 0]
+          assertEquals(global.get(p.size() - 1), m.get(m.rows() - 1, m.cols() - 1));
+        }
+      }
+    }
+    assertEquals(List.of(4, 3), List.of(g.weight(0).rows(), g.weight(0).cols()));
+    assertEquals(List.of(1, 4), List.of(g.weight(2).rows(), g.weight(2).cols()), "LayerNorm γ");
+    assertEquals(g.of("3.bias").offset(), g.bias(3).offset(), "Recurrent bias");
+    assertEquals(4, g.matrix(3, "weight_hh").cols());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.weight(3));
+    assertTrue(e.getMessage().contains("weight_hh"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> g.weight(1));
+    assertTrue(e.getMessage().contains("f.0.weight"), e.getMessage());
+    assertEquals("weight_ih", c.layer(3).parameter("weight_ih").name());
+  }
+
+  @Test
+  void layersAnswerPreActivationAndSlotQueries() {
+    Chain c = net();
+    Tape tape = Tape.keepingInputGradients(c);
+    int b = 2;
+    c.forward(tape, rand(b * c.inputSize(), 15), 0, b);
+    c.backward(tape, rand(b * c.outputSize(), 16), 0, null, null);
+    assertEquals(List.of(b, 4), List.of(c.preActivations(tape, 0).rows(),
+        c.preActivations(tape, 0).cols()));
+    assertEquals(List.of(3 * b, 4), List.of(c.preActivations(tape, 3).rows(),
+        c.preActivations(tape, 3).cols()), "Recurrent: z_1..z_T stacked");
+    assertThrows(IllegalArgumentException.class, () -> c.preActivations(tape, 2));
+    // Slots: Dense 0, Residual 1, LayerNorm 2, Recurrent 3..5 (T = 3), upstream 6.
+    assertEquals(6, c.profileSlots());
+    for (int l = 0; l <= 3; l++) {
+      gradkernel.tensor.Matrix v = c.slotGradient(tape, c.firstSlot(l)).orElseThrow();
+      gradkernel.tensor.Matrix in = c.inputGradient(tape, l);
+      assertEquals(in.offset(), v.offset());
+      assertEquals(b, v.rows());
+    }
+    assertTrue(c.slotGradient(tape, 4).isEmpty(), "inner recurrent steps are not kept");
+    assertTrue(c.slotGradient(tape, 5).isEmpty());
+    assertEquals(c.inputGradient(tape, 4).offset(), c.slotGradient(tape, 6).orElseThrow().offset());
+    assertThrows(IndexOutOfBoundsException.class, () -> c.slotGradient(tape, 7));
   }
 }

@@ -27,12 +27,12 @@ class FusedStepTest {
   static Stream<Function<ParameterSet, Optimizer<?>>> optimizers() {
     return Stream.of(
         p -> new Sgd(p, 0.05).l2(1e-2).l1(1e-3),
-        p -> new Sgd(p, 0.05).momentum(0.9).nesterov(true).l2(1e-2),
+        p -> new Sgd(p, 0.05).momentum(0.9).variant(Sgd.Variant.NESTEROV).l2(1e-2),
         p -> new Sgd(p, 0.05).momentum(0.9).dampening(0.2),
-        p -> new RmsProp(p, 0.01).momentum(0.3).centered(true).l1(1e-3),
+        p -> new RmsProp(p, 0.01).momentum(0.3).variant(RmsProp.Variant.CENTERED).l1(1e-3),
         p -> new RmsProp(p, 0.01).l2(1e-3),
         p -> new Adagrad(p, 0.05).lrDecay(0.1).initialAccumulatorValue(0.5).l2(1e-3),
-        p -> new Adam(p, 1e-3).weightDecay(1e-2).amsgrad(true),
+        p -> new Adam(p, 1e-3).weightDecay(1e-2).variant(Adam.Variant.AMSGRAD),
         p -> new AdamW(p, LearningRate.warmup(1e-3, 5, 0.2)).weightDecay(0.1).l1(1e-4));
   }
 
@@ -124,7 +124,7 @@ class FusedStepTest {
     assertThrows(IllegalArgumentException.class, () -> opt.step(1.0, Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> new Adam(p, -1));
     assertThrows(IllegalArgumentException.class, () -> opt.betas(1, 0.9));
-    assertThrows(IllegalArgumentException.class, () -> new Sgd(p, 0.1).nesterov(true).step());
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(p, 0.1).variant(Sgd.Variant.NESTEROV).step());
     Adam nanLr = new Adam(p, t -> Double.NaN);
     assertThrows(IllegalArgumentException.class, nanLr::step);
     Nets.assertSameBits(before, Nets.buffers(p), "after rejected calls");

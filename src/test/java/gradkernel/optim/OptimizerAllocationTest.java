@@ -23,10 +23,10 @@ class OptimizerAllocationTest {
 
   static Stream<Function<ParameterSet, Optimizer<?>>> optimizers() {
     return Stream.of(
-        p -> new Sgd(p, 0.01).momentum(0.9).nesterov(true).l2(1e-4).l1(1e-5),
-        p -> new RmsProp(p, 0.001).centered(true).momentum(0.5),
+        p -> new Sgd(p, 0.01).momentum(0.9).variant(Sgd.Variant.NESTEROV).l2(1e-4).l1(1e-5),
+        p -> new RmsProp(p, 0.001).variant(RmsProp.Variant.CENTERED).momentum(0.5),
         p -> new Adagrad(p, 0.01).lrDecay(1e-3),
-        p -> new Adam(p, 1e-3).amsgrad(true).weightDecay(1e-4),
+        p -> new Adam(p, 1e-3).variant(Adam.Variant.AMSGRAD).weightDecay(1e-4),
         p -> new AdamW(p, LearningRate.warmup(1e-3, 10, 0.1)
             .then(10, LearningRate.cosine(1e-3, 1000, 1e-5))).weightDecay(0.01));
   }

@@ -192,22 +192,22 @@ class OptimizerReferenceTest {
             p -> sgdRef(p, 0, 0, false).penalties(1e-2, 1e-3)),
         new Case("SGD momentum dampening", p -> new Sgd(p, SCHEDULE).momentum(0.9)
             .dampening(0.1).l2(1e-2), p -> sgdRef(p, 0.9, 0.1, false).penalties(1e-2, 0)),
-        new Case("SGD Nesterov", p -> new Sgd(p, 0.02).momentum(0.9).nesterov(true).l1(1e-3),
+        new Case("SGD Nesterov", p -> new Sgd(p, 0.02).momentum(0.9).variant(Sgd.Variant.NESTEROV).l1(1e-3),
             p -> sgdRef(p, 0.9, 0, true).penalties(0, 1e-3)),
         new Case("RMSprop", p -> new RmsProp(p, 0.01).l2(1e-2),
             p -> rmsRef(p, 0.99, 1e-8, 0, false).penalties(1e-2, 0)),
         new Case("RMSprop centered momentum", p -> new RmsProp(p, SCHEDULE.times(0.2))
-            .alpha(0.9).eps(1e-6).momentum(0.5).centered(true).l2(1e-3).l1(1e-4),
+            .alpha(0.9).eps(1e-6).momentum(0.5).variant(RmsProp.Variant.CENTERED).l2(1e-3).l1(1e-4),
             p -> rmsRef(p, 0.9, 1e-6, 0.5, true).penalties(1e-3, 1e-4)),
         new Case("Adagrad", p -> new Adagrad(p, 0.05).lrDecay(0.01).initialAccumulatorValue(0.1)
             .l2(1e-2), p -> adagradRef(p, 0.01, 0.1, 1e-10).penalties(1e-2, 0)),
         new Case("Adam", p -> new Adam(p, SCHEDULE.times(0.1)).weightDecay(1e-2).l1(1e-4),
             p -> adamRef(p, 0.9, 0.999, 1e-8, 0, false).penalties(1e-2, 1e-4)),
         new Case("Adam amsgrad", p -> new Adam(p, 0.005).betas(0.8, 0.99).eps(1e-6)
-            .amsgrad(true), p -> adamRef(p, 0.8, 0.99, 1e-6, 0, true)),
+            .variant(Adam.Variant.AMSGRAD), p -> adamRef(p, 0.8, 0.99, 1e-6, 0, true)),
         new Case("AdamW", p -> new AdamW(p, SCHEDULE.times(0.1)).weightDecay(0.1),
             p -> adamRef(p, 0.9, 0.999, 1e-8, 0.1, false)),
-        new Case("AdamW amsgrad L1", p -> new AdamW(p, 0.003).weightDecay(0.05).amsgrad(true)
+        new Case("AdamW amsgrad L1", p -> new AdamW(p, 0.003).weightDecay(0.05).variant(Adam.Variant.AMSGRAD)
             .l1(1e-3), p -> adamRef(p, 0.9, 0.999, 1e-8, 0.05, true).penalties(0, 1e-3)))
         .map(Arguments::of);
   }

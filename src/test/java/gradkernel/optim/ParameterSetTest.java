@@ -77,9 +77,9 @@ class ParameterSetTest {
   @Test
   void snapshotRestoreResumesBitForBit() {
     List<Function<ParameterSet, Optimizer<?>>> makers = List.of(
-        p -> new AdamW(p, LearningRate.warmup(1e-2, 8, 0.1)).amsgrad(true).l1(1e-4),
-        p -> new Sgd(p, 0.05).momentum(0.9).nesterov(true),
-        p -> new RmsProp(p, 0.01).centered(true).momentum(0.2),
+        p -> new AdamW(p, LearningRate.warmup(1e-2, 8, 0.1)).variant(Adam.Variant.AMSGRAD).l1(1e-4),
+        p -> new Sgd(p, 0.05).momentum(0.9).variant(Sgd.Variant.NESTEROV),
+        p -> new RmsProp(p, 0.01).variant(RmsProp.Variant.CENTERED).momentum(0.2),
         p -> new Adagrad(p, 0.1).initialAccumulatorValue(0.3).lrDecay(0.05));
     for (Function<ParameterSet, Optimizer<?>> make : makers) {
       Optimizer<?> a = make.apply(ParameterSet.of(Nets.mixed(4)));
@@ -163,8 +163,8 @@ class ParameterSetTest {
     assertThrows(IllegalArgumentException.class,
         () -> adam.restore(good.withMetadata(Map.of("step", "-3"))));
     assertThrows(IllegalArgumentException.class,
-        () -> adam.amsgrad(true).restore(good)); // step 1 without max_exp_avg_sq
-    adam.amsgrad(false);
+        () -> adam.variant(Adam.Variant.AMSGRAD).restore(good)); // step 1 without max_exp_avg_sq
+    adam.variant(Adam.Variant.STANDARD);
     assertThrows(IllegalArgumentException.class,
         () -> new Snapshot(Map.of("a", new float[2]), Map.of("a", List.of(3)), Map.of()));
     Nets.assertSameBits(before, Nets.buffers(p), "rejected restores");
