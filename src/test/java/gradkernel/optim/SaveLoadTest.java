@@ -24,9 +24,9 @@ class SaveLoadTest {
   @Test
   void savedOptimizerResumesBitForBitFromEitherFormat() throws Exception {
     List<Function<ParameterSet, Optimizer<?>>> makers = List.of(
-        p -> new AdamW(p, LearningRate.warmup(1e-2, 8, 0.1)).amsgrad(true).l1(1e-4),
-        p -> new Sgd(p, 0.05).momentum(0.9).nesterov(true),
-        p -> new RmsProp(p, 0.01).centered(true).momentum(0.2));
+        p -> new AdamW(p, LearningRate.warmup(1e-2, 8, 0.1)).variant(Adam.Variant.AMSGRAD).l1(1e-4),
+        p -> new Sgd(p, 0.05).momentum(0.9).variant(Sgd.Variant.NESTEROV),
+        p -> new RmsProp(p, 0.01).variant(RmsProp.Variant.CENTERED).momentum(0.2));
     for (WeightFormat f : FORMATS) {
       for (Function<ParameterSet, Optimizer<?>> make : makers) {
         Optimizer<?> a = make.apply(ParameterSet.of(Nets.mixed(4)));
