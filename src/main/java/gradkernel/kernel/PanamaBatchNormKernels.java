@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #ROWS} rows, loading the column's accumulators or per-feature values once for all of
  * them and applying the rows in order, so each lane sees the scalar twin's sequence of operations.
  * Columns past the last full vector go through the scalar twin's column-range helpers, which do
- * the same operations.
+ * the same operations. x̂ = (float) ((x − μ)·inv) is written out at every use rather than in a
+ * helper: a helper that C2 compiles on its own first is later "too large" to inline, and the
+ * vectors crossing the call get boxed (measured: 15–20 MB per call).
  */
 final class PanamaBatchNormKernels implements BatchNormKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -88,32 +90,31 @@ final class PanamaBatchNormKernels implements BatchNormKernels {
     ScalarBatchNormKernels.shiftedSums(b, n, jv, n, x, xOff, q, qOff);
   }
 
-  /** x̂ of x[i .. i + DL) as floats: (float) ((x − μ)·inv), the scalar twin's xhat. */
-  private static FloatVector xhat(float[] x, int i, DoubleVector mu, DoubleVector inv) {
-    return (FloatVector) f2d(x, i).sub(mu).mul(inv).convertShape(D2F, FH, 0);
-  }
-
-  /** {@link #xhat} as doubles (exact). */
-  private static DoubleVector xhatD(float[] x, int i, DoubleVector mu, DoubleVector inv) {
-    return (DoubleVector) xhat(x, i, mu, inv).convertShape(F2D, D, 0);
-  }
-
   @Override
   public void normalize(int b, int n, float[] x, int xOff, double[] q, int qOff, float[] p,
       int pOff, float[] y, int yOff) {
     int jv = n - n % DL;
     int r = 0;
     for (; r < b; r += ROWS) {
-      int rows = Math.min(ROWS, b - r);
+      boolean four = r + ROWS <= b;
+      int x0 = xOff + r * n;
+      int y0 = yOff + r * n;
       for (int j = 0; j < jv; j += DL) {
         DoubleVector mu = DoubleVector.fromArray(D, q, qOff + j);
         DoubleVector inv = DoubleVector.fromArray(D, q, qOff + n + j);
         FloatVector g = FloatVector.fromArray(FH, p, pOff + j);
         FloatVector be = FloatVector.fromArray(FH, p, pOff + n + j);
-        for (int k = 0; k < rows; k++) {
-          int e = (r + k) * n + j;
-          g.fma(xhat(x, xOff + e, mu, inv), be).intoArray(y, yOff + e);
+        // written out, not a helper: a helper compiled on its own first is then too large to
+        // inline, and its vectors get boxed at the call
+        g.fma(((FloatVector) f2d(x, x0 + j).sub(mu).mul(inv).convertShape(D2F, FH, 0)), be).intoArray(y, y0 + j);
+        if (four) {
+          g.fma(((FloatVector) f2d(x, x0 + n + j).sub(mu).mul(inv).convertShape(D2F, FH, 0)), be).intoArray(y, y0 + n + j);
+          g.fma(((FloatVector) f2d(x, x0 + 2 * n + j).sub(mu).mul(inv).convertShape(D2F, FH, 0)), be).intoArray(y, y0 + 2 * n + j);
+          g.fma(((FloatVector) f2d(x, x0 + 3 * n + j).sub(mu).mul(inv).convertShape(D2F, FH, 0)), be).intoArray(y, y0 + 3 * n + j);
         }
+      }
+      if (!four) {
+        r = r + 1 - ROWS; // one row at a time for the last b mod 4 rows
       }
     }
     ScalarBatchNormKernels.normalize(b, n, jv, n, x, xOff, q, qOff, p, pOff, y, yOff);
@@ -125,20 +126,35 @@ final class PanamaBatchNormKernels implements BatchNormKernels {
     Arrays.fill(q, qOff + 2 * n, qOff + 4 * n, 0.0);
     int jv = n - n % DL;
     for (int r = 0; r < b; r += ROWS) {
-      int rows = Math.min(ROWS, b - r);
+      boolean four = r + ROWS <= b;
+      int u0 = dyOff + r * n;
+      int x0 = xOff + r * n;
       for (int j = 0; j < jv; j += DL) {
         DoubleVector mu = DoubleVector.fromArray(D, q, qOff + j);
         DoubleVector inv = DoubleVector.fromArray(D, q, qOff + n + j);
         DoubleVector a = DoubleVector.fromArray(D, q, qOff + 2 * n + j);
         DoubleVector bb = DoubleVector.fromArray(D, q, qOff + 3 * n + j);
-        for (int k = 0; k < rows; k++) {
-          int e = (r + k) * n + j;
-          DoubleVector u = f2d(dy, dyOff + e);
-          a = a.add(u);
-          bb = u.fma(xhatD(x, xOff + e, mu, inv), bb);
+        DoubleVector u = f2d(dy, u0 + j);
+        a = a.add(u);
+        bb = u.fma(((DoubleVector) ((FloatVector) f2d(x, x0 + j).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)), bb);
+        if (four) {
+          DoubleVector u1 = f2d(dy, u0 + n + j);
+          DoubleVector u2 = f2d(dy, u0 + 2 * n + j);
+          DoubleVector u3 = f2d(dy, u0 + 3 * n + j);
+          a = a.add(u1).add(u2).add(u3);
+          bb = u1.fma(((DoubleVector) ((FloatVector) f2d(x, x0 + n + j).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)), bb);
+          bb = u2.fma(((DoubleVector) ((FloatVector) f2d(x, x0 + 2 * n + j).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)), bb);
+          bb = u3.fma(((DoubleVector) ((FloatVector) f2d(x, x0 + 3 * n + j).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)), bb);
         }
         a.intoArray(q, qOff + 2 * n + j);
         bb.intoArray(q, qOff + 3 * n + j);
+      }
+      if (!four) {
+        r = r + 1 - ROWS;
       }
     }
     ScalarBatchNormKernels.gradSums(b, n, jv, n, dy, dyOff, x, xOff, q, qOff);
@@ -148,19 +164,30 @@ final class PanamaBatchNormKernels implements BatchNormKernels {
   public void inputGradient(int b, int n, float[] dy, int dyOff, float[] x, int xOff, double[] q,
       int qOff, float[] dx, int dxOff) {
     int jv = n - n % DL;
-    for (int r = 0; r < b; r += ROWS) {
-      int rows = Math.min(ROWS, b - r);
+    // Two rows per column step here (the body is twice the others': four rows exceed C2's
+    // inlining node budget and box the vectors); no accumulators, only five per-feature loads.
+    for (int r = 0; r < b; r += 2) {
+      boolean two = r + 2 <= b;
+      int e0 = r * n;
       for (int j = 0; j < jv; j += DL) {
         DoubleVector mu = DoubleVector.fromArray(D, q, qOff + j);
         DoubleVector inv = DoubleVector.fromArray(D, q, qOff + n + j);
         DoubleVector m1 = DoubleVector.fromArray(D, q, qOff + 2 * n + j);
         DoubleVector nm2 = DoubleVector.fromArray(D, q, qOff + 3 * n + j);
         DoubleVector g = DoubleVector.fromArray(D, q, qOff + 4 * n + j);
-        for (int k = 0; k < rows; k++) {
-          int e = (r + k) * n + j;
-          DoubleVector t = xhatD(x, xOff + e, mu, inv).fma(nm2, g.mul(f2d(dy, dyOff + e)).sub(m1));
+        int e = e0 + j;
+        DoubleVector t = ((DoubleVector) ((FloatVector) f2d(x, xOff + e).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)).fma(nm2, g.mul(f2d(dy, dyOff + e)).sub(m1));
+        d2f(t.mul(inv), dx, dxOff + e);
+        if (two) {
+          e += n;
+          t = ((DoubleVector) ((FloatVector) f2d(x, xOff + e).sub(mu).mul(inv)
+            .convertShape(D2F, FH, 0)).convertShape(F2D, D, 0)).fma(nm2, g.mul(f2d(dy, dyOff + e)).sub(m1));
           d2f(t.mul(inv), dx, dxOff + e);
         }
+      }
+      if (!two) {
+        r = r - 1;
       }
     }
     ScalarBatchNormKernels.inputGradient(b, n, jv, n, dy, dyOff, x, xOff, q, qOff, dx, dxOff);

@@ -116,4 +116,37 @@ class BatchNormTest {
     assertThrows(IllegalArgumentException.class, () -> new BatchNorm(Vec.zeros(2), null,
         Vec.zeros(2), Vec.zeros(2), 1e-5, 0.1));
   }
+
+  @Test
+  void trainStatisticsStayAccurateWhenTheMeanDwarfsTheSpread() {
+    // mean 1e4, σ ≈ 1e-2: the shifted sums keep the variance (Σx² − (Σx)²/b would cancel it away)
+    int b = 64;
+    int n = 5;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1504);
+    float[] x = new float[b * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (1e4 + r.nextGaussian() * 1e-2);
+    }
+    BatchNorm bn = BatchNorm.of(n);
+    Chain c = Chain.of(bn);
+    float[] y = c.forward(c.newTape(), x, 0, b).copy().data();
+    for (int j = 0; j < n; j++) {
+      double mean = 0;
+      for (int i = 0; i < b; i++) {
+        mean += x[i * n + j];
+      }
+      mean /= b;
+      double var = 0;
+      for (int i = 0; i < b; i++) {
+        var += (x[i * n + j] - mean) * (x[i * n + j] - mean);
+      }
+      var /= b;
+      double is = 1 / Math.sqrt(var + 1e-5);
+      for (int i = 0; i < b; i++) {
+        double ref = (x[i * n + j] - mean) * is;
+        assertEquals(ref, y[i * n + j], 2 * 0x1p-24 * Math.abs(ref) + 1e-12, "row " + i);
+      }
+      assertEquals(0.1 * mean, bn.runningMean().get(j), 0x1p-24 * 1e3);
+    }
+  }
 }

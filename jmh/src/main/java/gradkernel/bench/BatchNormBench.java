@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * its memory roof at the same sizes: the compulsory traffic of one forward + backward, done by two
  * streaming vector passes (read x, write x̂ and y; read dy and x̂, write dx): 3 reads + 3 writes of
  * 4 MiB = 24 MiB per call. ms per call; the roof's time over BatchNorm's is the fraction of roof.
+ * {@link #legacyForwardBackward} is the implementation before the vector kernels (scalar double
+ * loops, x̂ stored; commit 3252ca5), on the same arrays plus the chain's input copy, so the
+ * before/after ratio comes from one run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +66,85 @@ public class BatchNormBench {
   public Object forwardBackward() {
     chain.forward(tape, x, 0, B);
     return chain.backward(tape, up, 0, grads, null);
+  }
+
+  private float[] tapeX;
+  private final double[] d = new double[4 * N];
+  private final float[] inv = new float[N];
+  private final float[] gamma = ones();
+  private final float[] beta = new float[N];
+  private final float[] grad = new float[2 * N];
+
+  private static float[] ones() {
+    float[] o = new float[N];
+    java.util.Arrays.fill(o, 1f);
+    return o;
+  }
+
+  @Setup(Level.Trial)
+  public void setupLegacy() {
+    tapeX = new float[B * N];
+  }
+
+  /** The pre-kernel BatchNorm TRAIN forward + backward (running statistics left out: O(n)). */
+  @Benchmark
+  public float[] legacyForwardBackward() {
+    int b = B;
+    int n = N;
+    float[] a = tapeX;
+    System.arraycopy(x, 0, a, 0, b * n); // the chain copies its input into the tape
+    java.util.Arrays.fill(d, 0, 2 * n, 0.0);
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < n; j++) {
+        d[j] += a[r * n + j];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      d[j] = d[j] / b;
+    }
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < n; j++) {
+        double e = a[r * n + j] - d[j];
+        d[n + j] += e * e;
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      d[2 * n + j] = 1 / Math.sqrt(d[n + j] / b + 1e-5);
+      inv[j] = (float) d[2 * n + j];
+      d[n + j] = gamma[j];
+      d[3 * n + j] = beta[j];
+    }
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < n; j++) {
+        float v = (float) ((a[r * n + j] - d[j]) * d[2 * n + j]);
+        xh[r * n + j] = v;
+        y[r * n + j] = Math.fma((float) d[n + j], v, (float) d[3 * n + j]);
+      }
+    }
+    java.util.Arrays.fill(d, 0, 2 * n, 0.0);
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < n; j++) {
+        double u = up[r * n + j];
+        d[j] += u;
+        d[n + j] += u * xh[r * n + j];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      grad[j] = (float) d[n + j];
+      grad[n + j] = (float) d[j];
+      float gj = gamma[j];
+      d[j] = gj * d[j] / b;
+      d[n + j] = gj * d[n + j] / b;
+      d[2 * n + j] = gj;
+    }
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < n; j++) {
+        int e = r * n + j;
+        double is = inv[j];
+        dx[e] = (float) ((d[2 * n + j] * up[e] - d[j] - xh[e] * d[n + j]) * is);
+      }
+    }
+    return dx;
   }
 
   @Benchmark
