@@ -6,7 +6,8 @@ import gradkernel.chain.Dense;
 import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.Layer;
-import gradkernel.chain.Recurrent;
+import gradkernel.chain.Rnn;
+import gradkernel.chain.SequenceOutput;
 import gradkernel.chain.Residual;
 import gradkernel.chain.Tape;
 import gradkernel.clip.Clip;
@@ -26,7 +27,7 @@ import java.util.function.IntFunction;
 
 /**
  * Probes one network with the library's own code path: the network becomes a
- * {@link gradkernel.chain.Chain} (Dense, Residual or Recurrent layers), a forward pass over a
+ * {@link gradkernel.chain.Chain} (Dense, Residual or Rnn layers), a forward pass over a
  * seeded random batch records a tape, backward from a random upstream gradient of unit Frobenius
  * norm fills a {@link GradientProfile} (per-layer gradient norms, gains, non-finite provenance,
  * verdict), σ_max/σ_min come from {@link SingularValues}, ρ(W) from {@link Eigenvalues}, and the
@@ -140,16 +141,16 @@ final class NetworkProbe {
     int m = u.cols();
     int steps = s.steps();
     Activation g = s.activation(0);
-    Chain net = Chain.of(new Recurrent(w, u, bias(s.biases().get(0), n), g, steps));
-    // Input per example: h_0 = 0, then x_1 … x_T.
-    float[] x = new float[batch * net.inputSize()];
-    for (int r = 0; r < batch; r++) {
-      for (int i = n; i < net.inputSize(); i++) {
-        x[r * net.inputSize() + i] = (float) (RNN_INPUT_STD * rnd.nextGaussian());
-      }
-    }
+    // h_t = g(U x_t + b + W h_(t-1)): the sequence layer Rnn with weight_ih = U, weight_hh = W,
+    // bias_ih = b, bias_hh = 0, outputting h_T only (the state_dict probe uses the same layer).
+    // It is then PyTorch's nn.RNN, so bias_hh's gradient (equal to b's) counts in the global
+    // norm, as clip_grad_norm_ would count it.
+    Chain net = Chain.of(new Rnn(u, w, bias(s.biases().get(0), n), Vec.of(new float[n]), g, steps,
+        SequenceOutput.LAST_STEP));
+    // Input per example: x_1 … x_T (h_0 = 0).
+    float[] x = gaussian(batch * net.inputSize(), RNN_INPUT_STD, rnd);
     progress.step(s.name() + ": forward and backward through " + steps + " steps");
-    Tape tape = Tape.keepingInputGradients(net);
+    Tape tape = net.newTape();
     net.forward(tape, x, 0, batch);
     GradientProfile prof = new GradientProfile(net);
     Gradients grads = new Gradients(net);
@@ -159,7 +160,7 @@ final class NetworkProbe {
     double sigma = sv[0];
     double sMin = sv[1];
     boolean estimated = !fullSvd(w);
-    double[] range = range(net.preActivations(tape, 0));
+    double[] range = range(net.gateActivations(tape, 0)); // an Rnn's "gates" are z_1 … z_T
     GrowthBounds.Factor factor = GrowthBounds.dense(g, range[0], range[1], sigma, sMin);
     double[] gradNorm = new double[steps + 1];
     double[] wNorm = new double[steps + 1];

@@ -54,7 +54,8 @@ final class Probe {
     long steps = o.rnnSteps() > 0 ? o.rnnSteps() : o.depth();
     long w = o.width();
     if (o.rnnSteps() > 0) {
-      // The unrolled input (h_0, x_1 … x_T) of every example is one array.
+      // The input sequence (x_1 … x_T) of every example is one array, the hidden states (h_0 …
+      // h_T) another.
       checkArray("--batch " + o.batch() + " × (--rnn-steps " + o.rnnSteps() + " + 1) × --width " + w,
           o.batch() * (steps + 1) * w, "reduce --batch, --rnn-steps or --width");
     }

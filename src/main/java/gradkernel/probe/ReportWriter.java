@@ -150,10 +150,10 @@ final class ReportWriter {
     for (NetworkResult n : r.networks()) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
-      for (LayerStat s : n.layers()) {
-        if (Double.isFinite(s.gain())) {
-          min = Math.min(min, s.gain());
-          max = Math.max(max, s.gain());
+      for (double g : gains(n)) {
+        if (Double.isFinite(g)) {
+          min = Math.min(min, g);
+          max = Math.max(max, g);
         }
       }
       if (min > max) {
@@ -199,6 +199,23 @@ final class ReportWriter {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The gains the summary line ranges over: per layer, or for a recurrent network per time step
+   * (‖∂L/∂h_t‖/‖∂L/∂h_(t+1)‖ within each layer), where vanishing and exploding show.
+   */
+  private static double[] gains(NetworkResult n) {
+    if (n.steps().isEmpty()) {
+      return n.layers().stream().mapToDouble(LayerStat::gain).toArray();
+    }
+    List<StepStat> st = n.steps();
+    double[] g = new double[st.size()];
+    for (int i = 0; i < st.size(); i++) {
+      boolean last = i + 1 == st.size() || st.get(i + 1).layer() != st.get(i).layer();
+      g[i] = last ? Double.NaN : st.get(i).hiddenGradNorm() / st.get(i + 1).hiddenGradNorm();
+    }
+    return g;
   }
 
   /**

@@ -272,7 +272,8 @@ class MainTest {
     Run r = run("probe", "--help");
     assertEquals(0, r.code());
     for (String opt : new String[] {"--depth", "--width", "--batch", "--activation", "--init", "--gain",
-        "--residual", "--rnn-steps", "--clip-norm", "--seed", "--format", "--plot", "--weights", "--quiet"}) {
+        "--residual", "--rnn-steps", "--clip-norm", "--seed", "--format", "--plot", "--weights", "--quiet",
+        "--cell", "--steps"}) {
       assertTrue(r.out().contains(opt), opt);
     }
     assertEquals(0, run("--help").code());
