@@ -42,9 +42,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, masks
  * and blends, and our own exp/expm1/log1p/tanh built from add/mul/fma/div/min/max and exponent bit
  * manipulation — never the JDK's lanewise transcendentals, whose results differ between the
- * interpreter (Java fallback) and C2 (an intrinsic stub). The tail (fewer elements than one vector)
- * runs in the scalar twin, which evaluates the same lane formulas operation for operation, so an
- * element's result never depends on its position, length or offset.
+ * interpreter (Java fallback) and C2 (an intrinsic stub). A tail (n mod lanes elements) is covered by
+ * the loop once more on the last full vector, overlapping the body, or (in place, or below one
+ * vector) by the scalar twin, which evaluates the same lane formulas operation for operation, so
+ * an element's result never depends on its position, length or offset.
  *
  * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
  * and in the same order (the class comment there describes the approximations), so the two
@@ -62,7 +63,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static final int FAMILIES = Fn.values().length;
 
   // Each family's loop in each direction (over whole vectors; u is read only by the backward
-  // loops) is reached from ONE call site, in run, through a method handle read from an array: not
+  // loops) is reached from ONE call site, in invoke, through a method handle read from an array: not
   // a compile-time constant, so C2 never inlines a loop into its caller, whatever the call site's
   // profile. Each loop is compiled as its own root with the whole inlining budget and keeps its
   // vectors in registers. Inlined loops (a switch, or a virtual call site that saw one or two loop
@@ -82,48 +83,64 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    if (run(FORWARD, f, p, q, null, 0, z, zOff, out, outOff, n) < n) {
-      int b = S.loopBound(n);
+    int b = run(FORWARD, f, p, q, null, 0, z, zOff, out, outOff, n);
+    if (b < n) {
       ScalarActivationKernels.INSTANCE.forward(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
   }
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    if (run(DERIVATIVE, f, p, q, null, 0, z, zOff, out, outOff, n) < n) {
-      int b = S.loopBound(n);
+    int b = run(DERIVATIVE, f, p, q, null, 0, z, zOff, out, outOff, n);
+    if (b < n) {
       ScalarActivationKernels.INSTANCE.derivative(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
   }
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
-    if (run(BACKWARD, f, p, q, u, uOff, z, zOff, out, outOff, n) < n) {
-      int b = S.loopBound(n);
+    int b = run(BACKWARD, f, p, q, u, uOff, z, zOff, out, outOff, n);
+    if (b < n) {
       ScalarActivationKernels.INSTANCE.backward(f, p, q, u, uOff + b, z, zOff + b, out, outOff + b,
           n - b);
     }
   }
 
   /**
-   * Runs direction op's loop of family f over the whole vectors of [0, n) and returns where the
-   * tail (n mod lanes elements) begins. The caller finishes the tail with the scalar twin, whose
-   * lane formulas are these, operation for operation: same bits, no scratch copy, and lengths below
-   * one vector never enter the vector code at all.
+   * Runs direction op's loop of family f over [0, n) and returns how many leading elements are
+   * done; the caller finishes the rest with the scalar twin, whose lane formulas are these,
+   * operation for operation (same bits, no scratch copy). Lengths below one vector never enter the
+   * vector code. Otherwise the loop covers the whole vectors, and a tail is covered by running the
+   * loop once more on the last full vector [n − lanes, n): its overlap with the body is computed
+   * again from the same inputs, so it is rewritten with the same bits. That needs the inputs
+   * unchanged, so in place (out the array of z or u) the tail goes to the twin instead.
    */
   private static int run(int op, Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
     int body = S.loopBound(n);
-    if (body > 0) {
-      try {
-        LOOPS[op * FAMILIES + f.ordinal()].invokeExact(p, q, u, uOff, z, zOff, out, outOff, body);
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable e) {
-        throw new AssertionError("the loops throw no checked exception", e);
-      }
+    if (body == 0) {
+      return 0;
     }
-    return body;
+    MethodHandle loop = LOOPS[op * FAMILIES + f.ordinal()];
+    invoke(loop, p, q, u, uOff, z, zOff, out, outOff, body);
+    if (body == n || out == z || out == u) {
+      return body;
+    }
+    int last = n - S.length();
+    invoke(loop, p, q, u, uOff + last, z, zOff + last, out, outOff + last, S.length());
+    return n;
+  }
+
+  /** The one place a loop is called: handle.invokeExact (never inlined, see LOOPS). */
+  private static void invoke(MethodHandle loop, float p, float q, float[] u, int uOff, float[] z,
+      int zOff, float[] out, int outOff, int n) {
+    try {
+      loop.invokeExact(p, q, u, uOff, z, zOff, out, outOff, n);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new AssertionError("the loops throw no checked exception", e);
+    }
   }
 
   /** Handles of type (p, q, u, uOff, z, zOff, out, outOff, n)void, indexed op·FAMILIES + family. */
