@@ -32,6 +32,9 @@ import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -39,9 +42,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API activation kernels (loaded reflectively by {@link VectorSupport}): float lanes, masks
  * and blends, and our own exp/expm1/log1p/tanh built from add/mul/fma/div/min/max and exponent bit
  * manipulation — never the JDK's lanewise transcendentals, whose results differ between the
- * interpreter (Java fallback) and C2 (an intrinsic stub). The tail runs the same full-vector code
- * on a padded per-thread copy, so an element's result never depends on its position, length or
- * offset.
+ * interpreter (Java fallback) and C2 (an intrinsic stub). A tail (n mod lanes elements) is covered by
+ * the loop once more on the last full vector, overlapping the body, or (in place, or below one
+ * vector) by the scalar twin, which evaluates the same lane formulas operation for operation, so
+ * an element's result never depends on its position, length or offset.
  *
  * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
  * and in the same order (the class comment there describes the approximations), so the two
@@ -53,27 +57,21 @@ final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final float CLAMP = CLAMP_F;
 
-  /** One family's loop over whole vectors, for n a multiple of the lane count. */
-  @FunctionalInterface
-  private interface Unary {
-    void run(float p, float q, float[] z, int zOff, float[] out, int outOff, int n);
-  }
+  private static final int FORWARD = 0;
+  private static final int DERIVATIVE = 1;
+  private static final int BACKWARD = 2;
+  private static final int FAMILIES = Fn.values().length;
 
-  /** One family's fused backward loop over whole vectors. */
-  @FunctionalInterface
-  private interface Binary {
-    void run(float p, float q, float[] u, int uOff, float[] z, int zOff, float[] out, int outOff,
-        int n);
-  }
-
-  // Dispatch through one object per family, not a switch: once three or more families are hot the
-  // call site is megamorphic, so no caller inlines the family loops; each loop is then compiled as
-  // its own root with the whole inlining budget, and its vectors stay in registers. A switch let
-  // C2 inline every hot family into the caller (e.g. a chain's backward), run out of budget and
-  // box the vectors: hundreds of bytes of garbage and a large slowdown per call.
-  private static final Unary[] FORWARD = forwardTable();
-  private static final Unary[] DERIVATIVE = derivativeTable();
-  private static final Binary[] BACKWARD = backwardTable();
+  // Each family's loop in each direction (over whole vectors; u is read only by the backward
+  // loops) is reached from ONE call site, in invoke, through a method handle read from an array: not
+  // a compile-time constant, so C2 never inlines a loop into its caller, whatever the call site's
+  // profile. Each loop is compiled as its own root with the whole inlining budget and keeps its
+  // vectors in registers. Inlined loops (a switch, or a virtual call site that saw one or two loop
+  // classes — per direction, or forward and backward of a single family) grew the caller (e.g. a
+  // recurrent step, or an LSTM's tanh and sigmoid while training the temporal-order task) past
+  // C2's inlining cutoff, and vectors were boxed: hundreds of bytes of garbage and a large slowdown
+  // per call. An invokeExact of a non-constant handle costs an indirect call and allocates nothing.
+  private static final MethodHandle[] LOOPS = loopTable();
 
   PanamaActivationKernels() {
     if (S.length() < 4) {
@@ -85,96 +83,88 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    int body = S.loopBound(n);
-    FORWARD[f.ordinal()].run(p, q, z, zOff, out, outOff, body);
-    if (body < n) {
-      Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
-      FORWARD[f.ordinal()].run(p, q, t.z, 0, t.out, 0, S.length());
-      t.copyOut(out, outOff + body);
+    int b = run(FORWARD, f, p, q, null, 0, z, zOff, out, outOff, n);
+    if (b < n) {
+      ScalarActivationKernels.INSTANCE.forward(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
   }
-
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    int body = S.loopBound(n);
-    DERIVATIVE[f.ordinal()].run(p, q, z, zOff, out, outOff, body);
-    if (body < n) {
-      Scratch t = Scratch.of(z, zOff + body, null, 0, n - body);
-      DERIVATIVE[f.ordinal()].run(p, q, t.z, 0, t.out, 0, S.length());
-      t.copyOut(out, outOff + body);
+    int b = run(DERIVATIVE, f, p, q, null, 0, z, zOff, out, outOff, n);
+    if (b < n) {
+      ScalarActivationKernels.INSTANCE.derivative(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
   }
-
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
+    int b = run(BACKWARD, f, p, q, u, uOff, z, zOff, out, outOff, n);
+    if (b < n) {
+      ScalarActivationKernels.INSTANCE.backward(f, p, q, u, uOff + b, z, zOff + b, out, outOff + b,
+          n - b);
+    }
+  }
+
+  /**
+   * Runs direction op's loop of family f over [0, n) and returns how many leading elements are
+   * done; the caller finishes the rest with the scalar twin, whose lane formulas are these,
+   * operation for operation (same bits, no scratch copy). Lengths below one vector never enter the
+   * vector code. Otherwise the loop covers the whole vectors, and a tail is covered by running the
+   * loop once more on the last full vector [n − lanes, n): its overlap with the body is computed
+   * again from the same inputs, so it is rewritten with the same bits. That needs the inputs
+   * unchanged, so in place (out the array of z or u) the tail goes to the twin instead.
+   */
+  private static int run(int op, Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
+      float[] out, int outOff, int n) {
     int body = S.loopBound(n);
-    BACKWARD[f.ordinal()].run(p, q, u, uOff, z, zOff, out, outOff, body);
-    if (body < n) {
-      Scratch t = Scratch.of(z, zOff + body, u, uOff + body, n - body);
-      BACKWARD[f.ordinal()].run(p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
-      t.copyOut(out, outOff + body);
+    if (body == 0) {
+      return 0;
+    }
+    MethodHandle loop = LOOPS[op * FAMILIES + f.ordinal()];
+    invoke(loop, p, q, u, uOff, z, zOff, out, outOff, body);
+    if (body == n || out == z || out == u) {
+      return body;
+    }
+    int last = n - S.length();
+    invoke(loop, p, q, u, uOff + last, z, zOff + last, out, outOff + last, S.length());
+    return n;
+  }
+
+  /** The one place a loop is called: handle.invokeExact (never inlined, see LOOPS). */
+  private static void invoke(MethodHandle loop, float p, float q, float[] u, int uOff, float[] z,
+      int zOff, float[] out, int outOff, int n) {
+    try {
+      loop.invokeExact(p, q, u, uOff, z, zOff, out, outOff, n);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new AssertionError("the loops throw no checked exception", e);
     }
   }
 
-
-  private static Unary[] forwardTable() {
-    Unary[] t = new Unary[Fn.values().length];
-    for (Fn f : Fn.values()) {
-      t[f.ordinal()] = switch (f) {
-        case IDENTITY -> PanamaActivationKernels::forwardIdentity;
-        case RELU -> PanamaActivationKernels::forwardRelu;
-        case LEAKY_RELU -> PanamaActivationKernels::forwardLeakyRelu;
-        case ELU -> PanamaActivationKernels::forwardElu;
-        case SIGMOID -> PanamaActivationKernels::forwardSigmoid;
-        case TANH -> PanamaActivationKernels::forwardTanh;
-        case HARD_TANH -> PanamaActivationKernels::forwardHardTanh;
-        case SOFTPLUS -> PanamaActivationKernels::forwardSoftplus;
-        case SILU -> PanamaActivationKernels::forwardSilu;
-        case GELU -> PanamaActivationKernels::forwardGelu;
-        case GELU_TANH -> PanamaActivationKernels::forwardGeluTanh;
-      };
-    }
-    return t;
-  }
-
-  private static Unary[] derivativeTable() {
-    Unary[] t = new Unary[Fn.values().length];
-    for (Fn f : Fn.values()) {
-      t[f.ordinal()] = switch (f) {
-        case IDENTITY -> PanamaActivationKernels::derivativeIdentity;
-        case RELU -> PanamaActivationKernels::derivativeRelu;
-        case LEAKY_RELU -> PanamaActivationKernels::derivativeLeakyRelu;
-        case ELU -> PanamaActivationKernels::derivativeElu;
-        case SIGMOID -> PanamaActivationKernels::derivativeSigmoid;
-        case TANH -> PanamaActivationKernels::derivativeTanh;
-        case HARD_TANH -> PanamaActivationKernels::derivativeHardTanh;
-        case SOFTPLUS -> PanamaActivationKernels::derivativeSoftplus;
-        case SILU -> PanamaActivationKernels::derivativeSilu;
-        case GELU -> PanamaActivationKernels::derivativeGelu;
-        case GELU_TANH -> PanamaActivationKernels::derivativeGeluTanh;
-      };
-    }
-    return t;
-  }
-
-  private static Binary[] backwardTable() {
-    Binary[] t = new Binary[Fn.values().length];
-    for (Fn f : Fn.values()) {
-      t[f.ordinal()] = switch (f) {
-        case IDENTITY -> PanamaActivationKernels::backwardIdentity;
-        case RELU -> PanamaActivationKernels::backwardRelu;
-        case LEAKY_RELU -> PanamaActivationKernels::backwardLeakyRelu;
-        case ELU -> PanamaActivationKernels::backwardElu;
-        case SIGMOID -> PanamaActivationKernels::backwardSigmoid;
-        case TANH -> PanamaActivationKernels::backwardTanh;
-        case HARD_TANH -> PanamaActivationKernels::backwardHardTanh;
-        case SOFTPLUS -> PanamaActivationKernels::backwardSoftplus;
-        case SILU -> PanamaActivationKernels::backwardSilu;
-        case GELU -> PanamaActivationKernels::backwardGelu;
-        case GELU_TANH -> PanamaActivationKernels::backwardGeluTanh;
-      };
+  /** Handles of type (p, q, u, uOff, z, zOff, out, outOff, n)void, indexed op·FAMILIES + family. */
+  private static MethodHandle[] loopTable() {
+    MethodType unary = MethodType.methodType(void.class, float.class, float.class, float[].class,
+        int.class, float[].class, int.class, int.class);
+    MethodType binary = unary.insertParameterTypes(2, float[].class, int.class);
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    MethodHandle[] t = new MethodHandle[3 * FAMILIES];
+    try {
+      for (Fn f : Fn.values()) {
+        String family = java.util.Arrays.stream(f.name().split("_"))
+            .map(w -> w.charAt(0) + w.substring(1).toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.joining());
+        Class<?> c = PanamaActivationKernels.class;
+        // forward and derivative ignore u: the same handle type serves all three directions
+        t[FORWARD * FAMILIES + f.ordinal()] = MethodHandles.dropArguments(
+            lookup.findStatic(c, "forward" + family, unary), 2, float[].class, int.class);
+        t[DERIVATIVE * FAMILIES + f.ordinal()] = MethodHandles.dropArguments(
+            lookup.findStatic(c, "derivative" + family, unary), 2, float[].class, int.class);
+        t[BACKWARD * FAMILIES + f.ordinal()] = lookup.findStatic(c, "backward" + family, binary);
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("activation loop missing", e);
     }
     return t;
   }
@@ -182,7 +172,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   // One loop method per family and direction: each is compiled on its own, so the lane formulas
   // inline fully (a shared loop dispatching on the family outgrows the inlining budget once several
   // families are hot, and vectors then get boxed; one loop serving both derivative and backward
-  // measured up to 2x slower in cache). n is a multiple of the lane count here: see Scratch.
+  // measured up to 2x slower in cache). n is a multiple of the lane count here: see run.
 
   private static void forwardIdentity(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
@@ -452,7 +442,7 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   private static void forwardGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    float[] ebuf = Scratch.LOCAL.get().e;
+    float[] ebuf = EXPS.get();
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int m = Math.min(CHUNK, n - c0);
       geluTanhExps(zs, zOff + c0, ebuf, m);
@@ -466,7 +456,7 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   private static void derivativeGeluTanh(float p, float q, float[] zs, int zOff, float[] out,
       int outOff, int n) {
-    float[] ebuf = Scratch.LOCAL.get().e;
+    float[] ebuf = EXPS.get();
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int m = Math.min(CHUNK, n - c0);
       geluTanhExps(zs, zOff + c0, ebuf, m);
@@ -480,7 +470,7 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   private static void backwardGeluTanh(float p, float q, float[] u, int uOff, float[] zs, int zOff,
       float[] out, int outOff, int n) {
-    float[] ebuf = Scratch.LOCAL.get().e;
+    float[] ebuf = EXPS.get();
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int m = Math.min(CHUNK, n - c0);
       geluTanhExps(zs, zOff + c0, ebuf, m);
@@ -512,13 +502,14 @@ final class PanamaActivationKernels implements ActivationKernels {
       backwardFromOutputBody(sigmoid, u, uOff, y, yOff, out, outOff, body);
     }
     if (body < n) {
-      Scratch t = Scratch.of(y, yOff + body, u, uOff + body, n - body);
+      // the tail by the scalar twin (same operations, same bits), as in forward
       if (u == null) {
-        derivativeFromOutputBody(sigmoid, t.z, 0, t.out, 0, S.length());
+        ScalarActivationKernels.INSTANCE.derivativeFromOutput(f, y, yOff + body, out, outOff + body,
+            n - body);
       } else {
-        backwardFromOutputBody(sigmoid, t.u, 0, t.z, 0, t.out, 0, S.length());
+        ScalarActivationKernels.INSTANCE.backwardFromOutput(f, u, uOff + body, y, yOff + body, out,
+            outOff + body, n - body);
       }
-      t.copyOut(out, outOff + body);
     }
   }
 
@@ -541,37 +532,8 @@ final class PanamaActivationKernels implements ActivationKernels {
     }
   }
 
-  /**
-   * Per-thread, one-vector buffers for the tail (n mod lanes elements): the tail runs through the
-   * very same full-vector loop, so its results are bit-identical to the body's, the inputs are
-   * copied first (in-place calls stay correct), and nothing is allocated after a thread's first
-   * tail. (A masked tail iteration is a second inlined copy of the lane formulas, which C2 declines
-   * for the larger families — it then boxes vectors and allocates on every call.)
-   */
-  private static final class Scratch {
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-    final float[] z = new float[S.length()];
-    final float[] u = new float[S.length()];
-    final float[] out = new float[S.length()];
-    /** The tanh-GELU's exponentials of one chunk (see geluTanhExps). */
-    final float[] e = new float[CHUNK];
-    private int len;
-
-    static Scratch of(float[] z, int zOff, float[] u, int uOff, int len) {
-      Scratch t = LOCAL.get();
-      java.util.Arrays.fill(t.z, len, t.z.length, 0f);
-      System.arraycopy(z, zOff, t.z, 0, len);
-      if (u != null) {
-        System.arraycopy(u, uOff, t.u, 0, len);
-      }
-      t.len = len;
-      return t;
-    }
-
-    void copyOut(float[] dst, int dstOff) {
-      System.arraycopy(out, 0, dst, dstOff, len);
-    }
-  }
+  /** Per-thread buffer for the tanh-GELU's exponentials of one chunk (see geluTanhExps). */
+  private static final ThreadLocal<float[]> EXPS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
   /** d with NaN wherever z is NaN: piecewise-constant derivatives would otherwise hide a NaN. */
   private static FloatVector nanFrom(FloatVector z, FloatVector d) {

@@ -76,6 +76,11 @@ final class PanamaKernels implements Kernels {
   @Override public String name() { return "panama-" + F.vectorBitSize(); }
 
   @Override public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    if (n < L) {
+      // No whole vector: the documented order is the tail alone, from +0, which is exactly the
+      // twin's loop; skipping the zero accumulators and their lane tree saves ~5 ns at n = 7.
+      return ScalarKernels.INSTANCE.dot(n, x, xOff, y, yOff);
+    }
     FloatVector s0 = FloatVector.zero(F);
     FloatVector s1 = FloatVector.zero(F);
     FloatVector s2 = FloatVector.zero(F);
@@ -173,6 +178,11 @@ final class PanamaKernels implements Kernels {
    * smaller constant, as each lane sums only n/(2·lanes) terms.
    */
   @Override public double sumOfSquares(int n, float[] x, int xOff) {
+    if (n < 4 * H.length()) {
+      // No whole block of four double vectors: the documented order is the tail alone, from +0,
+      // which is exactly the twin's loop (as in dot).
+      return ScalarKernels.INSTANCE.sumOfSquares(n, x, xOff);
+    }
     DoubleVector s0 = DoubleVector.zero(D);
     DoubleVector s1 = DoubleVector.zero(D);
     DoubleVector s2 = DoubleVector.zero(D);

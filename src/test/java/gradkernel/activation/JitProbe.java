@@ -16,7 +16,8 @@ import java.util.List;
  * computes every family's value, derivative, backward (and from-output forms) on a fixed input at
  * the first call, warms up W rounds over many lengths, recomputes, and prints one digest line per
  * family and operation — failing if warm ≠ cold or active ≠ scalar twin; {@code allocation}
- * prints the bytes allocated by 6000 compiled calls per family.
+ * prints the bytes allocated by 6000 compiled calls per family; {@code mixed} prints the bytes
+ * allocated by compiled callers that use several families at once (see {@link #mixedAllocation}).
  */
 public final class JitProbe {
   private JitProbe() {}
@@ -27,6 +28,8 @@ public final class JitProbe {
   public static void main(String[] args) throws ReflectiveOperationException {
     if (args[0].equals("determinism")) {
       determinism(Integer.parseInt(args[1]));
+    } else if (args[0].equals("mixed")) {
+      mixedAllocation();
     } else {
       allocation();
     }
@@ -100,34 +103,89 @@ public final class JitProbe {
   }
 
   private static void allocation() throws ReflectiveOperationException {
+    Data d = new Data();
+    for (String spec : ALLOCATION_SPECS) {
+      Activation a = Activations.of(spec);
+      System.out.println("ALLOCATED " + spec + " " + leastAllocated(() -> {
+        a.backward(d.u, 0, d.z, 0, d.out, 0, d.n);
+        a.derivative(d.z, 0, d.out, 0, d.n);
+        a.forward(d.z, 0, d.out, 0, d.n);
+      }));
+    }
+  }
+
+  /**
+   * Callers that use several families, as a model's step does: first an LSTM-like step (sigmoid
+   * gates and tanh, forward then backward, the temporal-order task's mix), then every family of
+   * {@link #ALLOCATION_SPECS} from one caller, with lengths that do and do not fill whole vectors.
+   * C2 compiles each caller with all it inlines; once that outgrows its budget, vectors of an
+   * inlined kernel loop are boxed (allocated) on every call.
+   */
+  private static void mixedAllocation() throws ReflectiveOperationException {
+    Data d = new Data();
+    Activation sigmoid = Activations.of("sigmoid");
+    Activation tanh = Activations.of("tanh");
+    System.out.println("ALLOCATED lstm-step " + leastAllocated(() -> lstmStep(sigmoid, tanh, d)));
+    Activation[] all = ALLOCATION_SPECS.stream().map(Activations::of).toArray(Activation[]::new);
+    System.out.println("ALLOCATED all-families " + leastAllocated(() -> {
+      for (Activation a : all) {
+        for (int n : d.lengths) {
+          a.forward(d.z, 0, d.out, 0, n);
+          a.derivative(d.z, 0, d.out, 0, n);
+          a.backward(d.u, 0, d.z, 0, d.out, 0, n);
+        }
+      }
+    }));
+  }
+
+  private static void lstmStep(Activation sigmoid, Activation tanh, Data d) {
+    int n = d.n;
+    sigmoid.forward(d.z, 0, d.out, 0, n);
+    tanh.forward(d.z, 0, d.h, 0, n);
+    tanh.forward(d.out, 0, d.h, 0, n);
+    tanh.backward(d.u, 0, d.h, 0, d.out, 0, n);
+    sigmoid.backward(d.u, 0, d.z, 0, d.h, 0, n);
+    sigmoid.derivative(d.z, 0, d.out, 0, n);
+  }
+
+  /** Inputs of n = 4·16 + 3 (a tail at every vector width) and output buffers. */
+  private static final class Data {
+    final int n = 4 * 16 + 3;
+    final float[] z = new float[n];
+    final float[] u = new float[n];
+    final float[] out = new float[n];
+    final float[] h = new float[n];
+    /** A length with a tail and one of whole vectors (at 4 to 32 lanes). */
+    final int[] lengths = {n, 32};
+
+    Data() {
+      for (int i = 0; i < n; i++) {
+        z[i] = (i - n / 2) / 7f;
+        u[i] = 1 + i;
+      }
+    }
+  }
+
+  /**
+   * The fewest bytes this thread allocated over rounds of 2000 calls of body; rounds repeat until
+   * one allocates at most 1 KiB, at most 100 of them. Compilation is synchronous
+   * (-XX:-BackgroundCompilation): a few rounds reach C2; the bound only stops a genuinely
+   * allocating kernel from looping forever.
+   */
+  private static long leastAllocated(Runnable body) throws ReflectiveOperationException {
     Object mx = Class.forName("java.lang.management.ManagementFactory")
         .getMethod("getThreadMXBean").invoke(null);
     Method allocated = Class.forName("com.sun.management.ThreadMXBean")
         .getMethod("getCurrentThreadAllocatedBytes");
-    int n = 4 * 16 + 3;
-    float[] z = new float[n];
-    float[] u = new float[n];
-    float[] out = new float[n];
-    for (int i = 0; i < n; i++) {
-      z[i] = (i - n / 2) / 7f;
-      u[i] = 1 + i;
-    }
-    for (String spec : ALLOCATION_SPECS) {
-      Activation a = Activations.of(spec);
-      long best = Long.MAX_VALUE;
-      // compilation is synchronous (-XX:-BackgroundCompilation): a few rounds reach C2; the bound
-      // only stops a genuinely allocating kernel from looping forever
-      for (int round = 0; round < 100 && best > 1024; round++) {
-        long before = (Long) allocated.invoke(mx);
-        for (int r = 0; r < 2000; r++) {
-          a.backward(u, 0, z, 0, out, 0, n);
-          a.derivative(z, 0, out, 0, n);
-          a.forward(z, 0, out, 0, n);
-        }
-        best = Math.min(best, (Long) allocated.invoke(mx) - before);
+    long best = Long.MAX_VALUE;
+    for (int round = 0; round < 100 && best > 1024; round++) {
+      long before = (Long) allocated.invoke(mx);
+      for (int r = 0; r < 2000; r++) {
+        body.run();
       }
-      System.out.println("ALLOCATED " + spec + " " + best);
+      best = Math.min(best, (Long) allocated.invoke(mx) - before);
     }
+    return best;
   }
 
   /** Runs this class in a fresh JVM with the given flags; returns its stdout lines (exit code last). */

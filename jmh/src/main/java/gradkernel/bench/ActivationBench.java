@@ -20,9 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Fused backward out = upstream ⊙ g'(z) on size floats: gradkernel's vector kernel (fused), against
- * its scalar twin (ActivationKernels.scalar(), double evaluation), a plain Java loop with
- * Math.tanh / Math.exp (the scalar peer) and a copy of the same size (the bandwidth roof for ReLU).
- * Sizes 7, 33, 100 and 1000 exercise the tail paths; 16K is cache-resident; 16M is memory.
+ * its scalar twin (ActivationKernels.scalar(), the same float lane formulas, bit-identical), a
+ * plain Java loop with Math.tanh / Math.exp (the scalar peer) and a copy of the same size (the bandwidth roof for ReLU).
+ * Sizes 7, 33, 100 and 1000 exercise the tail paths (since issue 18 the vector kernel hands the
+ * last n mod lanes elements to the scalar twin, so size 7 is the twin's own loop behind one
+ * dispatch); 16K is cache-resident; 16M is memory.
  * ms per call; 12 bytes per element.
  */
 @State(Scope.Thread)
