@@ -339,12 +339,14 @@ public final class Trainer {
     double trivial = trivialLoss(x, y, labels);
     double accuracy = task.classification() ? eval[1] : Double.NaN;
     boolean solved = task.classification() ? accuracy >= 0.99 : eval[0] < 0.01;
-    long[] counts = new long[MonitorEvent.Type.values().length];
+    List<Long> counts = new java.util.ArrayList<>();
     for (MonitorEvent.Type ty : MonitorEvent.Type.values()) {
-      counts[ty.ordinal()] = monitor.count(ty);
+      counts.add(monitor.count(ty));
     }
-    return new TrainResult(cfg, history.recentLoss(), eval[0], trivial, accuracy, solved, maxNorm,
-        clipped, seqOpt.skipped(), counts, List.copyOf(events), seconds, total / seconds);
+    return new TrainResult(cfg,
+        new TrainResult.Evaluation(history.recentLoss(), eval[0], trivial, accuracy, solved),
+        new TrainResult.StepStats(maxNorm, clipped, seqOpt.skipped(), counts, events), seconds,
+        total / seconds);
   }
 
   private static boolean step(Optimizer<?> opt, ForkJoinPool pool, float clip) {

@@ -51,8 +51,8 @@ class TrainerAllocationTest {
     Method allocated = Class.forName("com.sun.management.ThreadMXBean")
         .getMethod("getCurrentThreadAllocatedBytes");
     String[] parts = args[0].split(":");
-    TrainConfig c = new TrainConfig(parts[0], 4, parts[1], 8, 12, 4, 100 * ROUNDS, "adam", 1e-2,
-        1, "default", 1, 1, 1, 16, 50);
+    TrainConfig c = TrainConfig.builder(parts[0]).cell(parts[1]).hidden(8).steps(12).batch(4)
+        .iterations(100 * ROUNDS).lr(1e-2).testSize(16).evalEvery(50).build();
     long[] best = {Long.MAX_VALUE};
     long[] start = {0};
     Done done = new Done();

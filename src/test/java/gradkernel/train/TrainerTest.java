@@ -13,8 +13,9 @@ class TrainerTest {
 
   static TrainConfig config(String task, String cell, int hidden, int t, int batch, int steps,
       String optimizer, double lr, double clip, String init, double gain, long seed) {
-    return new TrainConfig(task, 4, cell, hidden, t, batch, steps, optimizer, lr, clip, init, gain,
-        seed, 1, 64, 0);
+    return TrainConfig.builder(task).cell(cell).hidden(hidden).steps(t).batch(batch)
+        .iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init).gain(gain)
+        .seed(seed).testSize(64).build();
   }
 
   @Test
@@ -39,8 +40,8 @@ class TrainerTest {
 
   @Test
   void gruLearnsTemporalOrderAboveChance() {
-    TrainConfig c = new TrainConfig("temporal-order", 4, "gru", 16, 12, 32, 150, "adam", 2e-2, 1,
-        "default", 1, 3, 1, 128, 0);
+    TrainConfig c = TrainConfig.builder("temporal-order").cell("gru").hidden(16).steps(12)
+        .batch(32).iterations(150).lr(2e-2).seed(3).testSize(128).build();
     TrainResult r = new Trainer(c).run();
     assertTrue(r.testAccuracy() > 0.5, "accuracy " + r.testAccuracy() + " (chance 0.25)");
     assertEquals(Math.log(4), r.trivialLoss(), 0.05, "label entropy close to log 4");
@@ -94,9 +95,7 @@ class TrainerTest {
   void sameConfigGivesTheSameBitsForAnyThreadCount() {
     TrainConfig c = config("copy", "lstm", 8, 9, 4, 15, "adamw", 1e-2, 1, "orthogonal", 1, 4);
     TrainResult a = new Trainer(c).run();
-    TrainResult b = new Trainer(new TrainConfig(c.task(), 4, c.cell(), c.hidden(), c.steps(),
-        c.batch(), c.iterations(), c.optimizer(), c.lr(), c.clipNorm(), c.init(), c.gain(),
-        c.seed(), 2, c.testSize(), 0)).run();
+    TrainResult b = new Trainer(c.toBuilder().threads(2).build()).run();
     assertEquals(Double.doubleToLongBits(a.testLoss()), Double.doubleToLongBits(b.testLoss()));
     assertEquals(Double.doubleToLongBits(a.trainLoss()), Double.doubleToLongBits(b.trainLoss()));
     assertEquals(Double.doubleToLongBits(a.maxGradNorm()),
