@@ -300,6 +300,7 @@ public final class TrainConfig {
    * the learning rate defaults to {@link TrainConfig#defaultLr(String)} of the optimizer.
    */
   public static final class Builder {
+    // One setter per setting: the repeated shape is the builder pattern, not repeated logic.
     private String task;
     private int classes = 4;
     private String cell = "lstm";

@@ -57,6 +57,8 @@ public record TrainResult(TrainConfig config, Evaluation evaluation, StepStats s
     java.util.Objects.requireNonNull(stepStats, "stepStats");
   }
 
+  // Flat accessors delegating to the parts, so readers of the former flat record are unchanged.
+
   /** {@link Evaluation#trainLoss()}. */
   public double trainLoss() {
     return evaluation.trainLoss();
