@@ -267,7 +267,7 @@ public final class DeterminismProbe {
         maxAbs[s] = profile.maxAbs(s);
       }
       put(name + "/profile/maxAbs", maxAbs);
-      put(name + "/profile/weightGradientNorm", profile.weightGradientNorm());
+      put(name + "/profile/weightGradientNorm", profile.globalWeightGradientNorm());
       Tape single = net.newTape();
       net.forward(single, x, 0, 1);
       float[] dOut = new float[net.outputSize()];

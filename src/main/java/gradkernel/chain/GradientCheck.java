@@ -79,9 +79,9 @@ public final class GradientCheck {
     }
     double[] adj = adjoint(net, xs, in, out, rnd);
     boolean adjointOk = Double.isNaN(adj[0]) || Math.abs(adj[0] - adj[1]) <= adj[2];
-    return new Report(worst.ratio <= 1 && adjointOk, worst.count, worst.tensor, worst.index,
-        worst.analytic, worst.numeric, worst.error, worst.tolerance, !Double.isNaN(adj[0]),
-        adj[0], adj[1], adj[2]);
+    return new Report(worst.ratio <= 1 && adjointOk, worst.count,
+        new WorstElement(worst.tensor, worst.index, worst.analytic, worst.numeric, worst.error,
+            worst.tolerance), new Adjoint(adj[0], adj[1], adj[2]));
   }
 
   /** ⟨Jv, u⟩, ⟨v, Jᵀu⟩ and the tolerance at example 0; NaNs where jvp is undefined. */
@@ -214,22 +214,33 @@ public final class GradientCheck {
   /**
    * Outcome of a gradient check.
    *
-   * @param passed           every element and the adjoint identity within tolerance
-   * @param checked          number of elements compared (inputs plus parameters)
-   * @param worstTensor      "input" or the parameter name of the worst element
-   * @param worstIndex       flat index of the worst element within its tensor
-   * @param analytic         backward's value there
-   * @param numeric          the finite-difference estimate there
-   * @param error            |analytic − numeric|
-   * @param tolerance        the tolerance there (see {@link GradientCheck})
-   * @param adjointChecked   whether the adjoint identity was checked
-   * @param adjointJv        ⟨J v, u⟩ (NaN if not checked)
-   * @param adjointJtu       ⟨v, Jᵀ u⟩ (NaN if not checked)
-   * @param adjointTolerance its tolerance (NaN if not checked)
+   * @param passed  every element and the adjoint identity within tolerance
+   * @param checked number of elements compared (inputs plus parameters)
+   * @param worst   the element with the largest error-to-tolerance ratio
+   * @param adjoint the adjoint identity ⟨J v, u⟩ = ⟨v, Jᵀ u⟩ at example 0
    */
-  public record Report(boolean passed, int checked, String worstTensor, int worstIndex,
-      double analytic, double numeric, double error, double tolerance, boolean adjointChecked,
-      double adjointJv, double adjointJtu, double adjointTolerance) {
+  public record Report(boolean passed, int checked, WorstElement worst, Adjoint adjoint) {
+
+    /** Validates the parts. */
+    public Report {
+      java.util.Objects.requireNonNull(worst, "worst");
+      java.util.Objects.requireNonNull(adjoint, "adjoint");
+    }
+
+    /** "input" or the parameter name of the worst element ({@code worst().tensor()}). */
+    public String worstTensor() {
+      return worst.tensor();
+    }
+
+    /** Flat index of the worst element within its tensor ({@code worst().index()}). */
+    public int worstIndex() {
+      return worst.index();
+    }
+
+    /** Whether the adjoint identity was checked ({@code adjoint().checked()}). */
+    public boolean adjointChecked() {
+      return adjoint.checked();
+    }
 
     /** Throws an AssertionError with {@link #toString()} unless the check passed. */
     public void assertPassed() {
@@ -242,10 +253,39 @@ public final class GradientCheck {
       return String.format(java.util.Locale.ROOT,
           "%s, %d elements; worst %s[%d]: analytic %.9g, numeric %.9g, error %.3g (tolerance %.3g)"
               + "; adjoint %s",
-          passed ? "passed" : "FAILED", checked, worstTensor, worstIndex, analytic, numeric, error,
-          tolerance, adjointChecked ? String.format(java.util.Locale.ROOT,
-              "<Jv,u> %.9g vs <v,J^T u> %.9g (tolerance %.3g)", adjointJv, adjointJtu,
-              adjointTolerance) : "not checked (single-example forward undefined)");
+          passed ? "passed" : "FAILED", checked, worst.tensor(), worst.index(), worst.analytic(),
+          worst.numeric(), worst.error(), worst.tolerance(), adjoint.checked()
+              ? String.format(java.util.Locale.ROOT,
+                  "<Jv,u> %.9g vs <v,J^T u> %.9g (tolerance %.3g)", adjoint.jv(), adjoint.jtu(),
+                  adjoint.tolerance()) : "not checked (single-example forward undefined)");
+    }
+  }
+
+  /**
+   * The element of a {@link Report} whose error is largest relative to its tolerance.
+   *
+   * @param tensor    "input" or the parameter name
+   * @param index     flat index within the tensor
+   * @param analytic  backward's value there
+   * @param numeric   the finite-difference estimate there
+   * @param error     |analytic − numeric|
+   * @param tolerance the tolerance there (see {@link GradientCheck})
+   */
+  public record WorstElement(String tensor, int index, double analytic, double numeric,
+      double error, double tolerance) {}
+
+  /**
+   * The adjoint identity of a {@link Report}, all NaN where it was not checked (a chain whose
+   * single-example forward is undefined, e.g. BatchNorm in TRAIN mode).
+   *
+   * @param jv        ⟨J v, u⟩
+   * @param jtu       ⟨v, Jᵀ u⟩
+   * @param tolerance the tolerance of their difference
+   */
+  public record Adjoint(double jv, double jtu, double tolerance) {
+    /** Whether the identity was checked (the values are not NaN). */
+    public boolean checked() {
+      return !Double.isNaN(jv);
     }
   }
 }

@@ -163,8 +163,11 @@ public final class GradientProfile {
     return weightSs;
   }
 
-  /** √{@link #weightGradientSumOfSquares()}. */
-  public double weightGradientNorm() {
+  /**
+   * √{@link #weightGradientSumOfSquares()}: the global norm over all layers (per layer:
+   * {@link #weightGradientNorm(int)}).
+   */
+  public double globalWeightGradientNorm() {
     return Math.sqrt(weightSs);
   }
 
@@ -190,7 +193,7 @@ public final class GradientProfile {
     for (double n : norm) {
       max = Math.max(max, n);
     }
-    return rule.apply(totalGain(), slots(), max, weightGradientNorm(), norm[0], norm[slots()]);
+    return rule.apply(totalGain(), slots(), max, globalWeightGradientNorm(), norm[0], norm[slots()]);
   }
 
   void begin(float[] up, int off, int len) {

@@ -43,7 +43,18 @@ public final class Gradients {
     return chain;
   }
 
-  /** The raw buffer; this chain's gradients start at {@link #offset()}. */
+  /**
+   * This chain's gradients as one flat view [parameterCount] (exactly its slice of
+   * {@link #data()}, also for {@link #wrap}): what to clip or scale.
+   */
+  public Vec values() {
+    return new Vec(data, offset, chain.parameterCount());
+  }
+
+  /**
+   * The raw buffer, possibly shared (see {@link #wrap}); this chain's gradients start at
+   * {@link #offset()}. Use {@link #values()} for exactly this chain's slice.
+   */
   public float[] data() {
     return data;
   }

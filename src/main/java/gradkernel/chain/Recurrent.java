@@ -66,18 +66,18 @@ public final class Recurrent extends Layer {
     return u.cols();
   }
 
-  /** The recurrent weight W [n, n]. */
-  public Matrix w() {
+  /** The recurrent weight W [n, n] (parameter {@code weight_hh}). */
+  public Matrix weightHh() {
     return w;
   }
 
-  /** The input weight U [n, m]. */
-  public Matrix u() {
+  /** The input weight U [n, m] (parameter {@code weight_ih}). */
+  public Matrix weightIh() {
     return u;
   }
 
-  /** The bias b [n]. */
-  public Vec b() {
+  /** The bias b [n] (parameter {@code bias}). */
+  public Vec bias() {
     return bias;
   }
 

@@ -29,8 +29,7 @@ final class Adaptive {
       throw new IllegalArgumentException("gradRowNormsOut: length " + gradRowNorms.length
           + " < " + rows + " rows of grad " + g.shape());
     }
-    Checks.noOverlap("grad", g.data(), g.offset(), rows, cols, g.ld(), "weight", w.data(),
-        w.offset(), rows, cols, w.ld());
+    Checks.noOverlap("grad", g, "weight", w);
     // Pass 1 reads only, so a non-finite value anywhere throws with every buffer (gradRowNorms
     // included) untouched.
     for (int i = 0; i < rows; i++) {

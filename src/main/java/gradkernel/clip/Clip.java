@@ -111,6 +111,20 @@ public final class Clip {
     return c;
   }
 
+  /**
+   * {@link #scaleToNorm(double, double, float[]...)} for one view: scales only
+   * {@code grads}' elements (e.g. {@code Gradients.values()}, a slice of a shared buffer), never the
+   * rest of its backing array. Returns the coefficient.
+   */
+  public static double scaleToNorm(double norm, double maxNorm, Vec grads) {
+    double c = clipCoefficient(norm, maxNorm);
+    Objects.requireNonNull(grads, "grads");
+    if (c < 1) {
+      Scaling.apply(c, grads.data(), grads.offset(), grads.length());
+    }
+    return c;
+  }
+
   /** Clips one tensor to L2 norm ≤ maxNorm; returns its pre-clip norm; throws on NaN/±∞. */
   public static double byNorm(double maxNorm, float[] grad) {
     return byNorm(maxNorm, NonFinite.THROW, grad, 0, Objects.requireNonNull(grad, "grad").length);

@@ -70,6 +70,9 @@ public abstract sealed class ElementwiseLoss permits MseLoss, HuberLoss, BceWith
    * The one pass: returns scale × Σ loss(x, y) and writes g = scale × ∂loss/∂x when g != null.
    * Arguments are valid; g is either disjoint from x or identical to it element by element.
    */
+  // Each loss writes its own row/column loop (the same six header lines in Mse, Huber, BCE):
+  // a shared loop calling a per-element function would be one megamorphic call site in the
+  // hot loop; kept apart on purpose so each inner loop is monomorphic and inlined.
   abstract double run(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows, int cols,
       float[] g, int go, int gld, double scale);
 }

@@ -74,13 +74,23 @@ public final class Checks {
   }
 
   /**
+   * Throws unless the matrix views {@code a} and {@code b} share no element (exact for strided
+   * views, see the row-major overload below); names both arguments and shapes.
+   */
+  public static void noOverlap(String nameA, Matrix a, String nameB, Matrix b) {
+    noOverlap(nameA, a.data(), a.offset(), a.rows(), a.cols(), a.ld(), nameB, b.data(),
+        b.offset(), b.rows(), b.cols(), b.ld());
+  }
+
+  /**
    * Throws unless the row-major regions A (aRows×aCols, leading dimension aLd, at aOff) and B
-   * (likewise) share no element. Exact for strided views: two column blocks of one array that
+   * (likewise) share no element. Package-private (12 positional values): outside the package
+   * pass views to {@link #noOverlap(String, Matrix, String, Matrix)}. Exact for strided views: two column blocks of one array that
    * interleave but never touch the same element pass. O(1) unless both regions lie in the same
    * array with overlapping spans, then O(min(aRows, bRows)). A 1×n region is a vector of length
    * n. The regions must already be valid ({@link #matrix}); names both arguments and shapes.
    */
-  public static void noOverlap(String nameA, float[] a, int aOff, int aRows, int aCols, int aLd,
+  static void noOverlap(String nameA, float[] a, int aOff, int aRows, int aCols, int aLd,
       String nameB, float[] b, int bOff, int bRows, int bCols, int bLd) {
     if (a == b && overlaps(aOff, aRows, aCols, aLd, bOff, bRows, bCols, bLd)) {
       throw overlapError(nameA, aOff, aRows, aCols, aLd, nameB, bOff, bRows, bCols, bLd,

@@ -165,9 +165,8 @@ public final class Experiment {
    */
   static double estimate(Options o, List<TrainConfig> cfgs) {
     TrainConfig b = o.base();
-    TrainConfig cal = new TrainConfig(b.task(), b.classes(), "lstm", b.hidden(), o.lengths()[0],
-        b.batch(), 100, b.optimizer(), b.lr(), b.clipNorm(), b.init(), b.gain(), 1, 1, b.batch(),
-        100);
+    TrainConfig cal = b.toBuilder().cell("lstm").steps(o.lengths()[0]).iterations(100).seed(1)
+        .threads(1).testSize(b.batch()).evalEvery(100).build();
     new Trainer(cal).run();
     TrainResult r = new Trainer(cal.withSeed(2)).run();
     double perStepT = r.seconds() / (100.0 * cal.steps());
@@ -394,8 +393,8 @@ public final class Experiment {
       for (int t : lengths) {
         Task.of(task, t, 4, 1);
       }
-      TrainConfig base = new TrainConfig(task, 4, "lstm", hidden, lengths[0], batch, steps,
-          optimizer, lr, clip, init, 1, 1, 1, 256, 0);
+      TrainConfig base = TrainConfig.builder(task).hidden(hidden).steps(lengths[0]).batch(batch)
+          .iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init).build();
       return new Options(base, lengths, seeds, threads, quick, json, plot, quiet);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

@@ -343,8 +343,10 @@ public final class TrainCli {
     }
     try {
       Task.of(task, t, classes, seed);
-      return new Options(new TrainConfig(task, classes, cell, hidden, t, batch, steps, optimizer,
-          lr, clip, init, gain, seed, threads, testSize, evalEvery), json, log, plot, quiet, save);
+      return new Options(TrainConfig.builder(task).classes(classes).cell(cell).hidden(hidden)
+          .steps(t).batch(batch).iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip)
+          .init(init).gain(gain).seed(seed).threads(threads).testSize(testSize)
+          .evalEvery(evalEvery).build(), json, log, plot, quiet, save);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

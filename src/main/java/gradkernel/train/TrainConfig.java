@@ -6,30 +6,27 @@ import java.util.Objects;
 
 /**
  * The settings of one training run of {@link Trainer}: the task, the model (one recurrent layer
- * of {@code hidden} units followed by a dense head), the optimizer and clipping, the seed.
- *
- * @param task        task name ({@link Task#NAMES})
- * @param classes     4 or 8 (temporal-order only)
- * @param cell        rnn (tanh), lstm or gru
- * @param hidden      hidden units n ≥ 1
- * @param steps       sequence length T ≥ 2
- * @param batch       sequences per training step ≥ 1
- * @param iterations  training steps ≥ 1
- * @param optimizer   sgd, momentum (SGD with μ = 0.9), rmsprop, adam or adamw
- * @param lr          learning rate, finite and &gt; 0
- * @param clipNorm    global-norm clip threshold, finite ≥ 0, or +∞ for no clipping
- * @param init        recurrent-weight initializer: default (PyTorch's U(±1/√n)), xavier,
- *                    orthogonal, he or lecun
- * @param gain        factor on the recurrent weights W_hh (finite, &gt; 0)
- * @param seed        seed of the weights and of the data
- * @param threads     threads for the forward/backward of the batch's fixed
- *                    {@link gradkernel.chain.BatchBlocks} (≥ 1; the same bits for any value)
- * @param testSize    held-out examples (a multiple of batch is used: rounded up)
- * @param evalEvery   evaluate the held-out loss every this many steps (0: about 20 times per run)
+ * of {@code hidden} units followed by a dense head), the optimizer and clipping, the seed. Built
+ * with {@link #builder(String)} (every setting defaults to {@code bin/gradkernel train}'s) and
+ * validated by {@link Builder#build()}; immutable, value equality.
  */
-public record TrainConfig(String task, int classes, String cell, int hidden, int steps, int batch,
-    int iterations, String optimizer, double lr, double clipNorm, String init, double gain,
-    long seed, int threads, int testSize, int evalEvery) {
+public final class TrainConfig {
+  private final String task;
+  private final int classes;
+  private final String cell;
+  private final int hidden;
+  private final int steps;
+  private final int batch;
+  private final int iterations;
+  private final String optimizer;
+  private final double lr;
+  private final double clipNorm;
+  private final String init;
+  private final double gain;
+  private final long seed;
+  private final int threads;
+  private final int testSize;
+  private final int evalEvery;
 
   /** Cells accepted by {@link #cell}. */
   public static final List<String> CELLS = List.of("rnn", "lstm", "gru");
@@ -41,7 +38,27 @@ public record TrainConfig(String task, int classes, String cell, int hidden, int
       "lecun");
 
   /** Validates every field (IllegalArgumentException naming it). */
-  public TrainConfig {
+  private TrainConfig(Builder b) {
+    String task = b.task;
+    int classes = b.classes;
+    String cell = b.cell;
+    int hidden = b.hidden;
+    int steps = b.steps;
+    int batch = b.batch;
+    int iterations = b.iterations;
+    String optimizer = b.optimizer;
+    double lr = b.lr;
+    double clipNorm = b.clipNorm;
+    String init = b.init;
+    double gain = b.gain;
+    long seed = b.seed;
+    int threads = b.threads;
+    int testSize = b.testSize;
+    int evalEvery = b.evalEvery;
+    if (Double.isNaN(lr)) {
+      lr = defaultLr(Objects.requireNonNull(optimizer, "optimizer"));
+    }
+
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(cell, "cell");
     Objects.requireNonNull(optimizer, "optimizer");
@@ -90,6 +107,128 @@ public record TrainConfig(String task, int classes, String cell, int hidden, int
       throw new IllegalArgumentException("classes: temporal-order has 4 or 8 classes, got "
           + classes);
     }
+    this.task = task;
+    this.classes = classes;
+    this.cell = cell;
+    this.hidden = hidden;
+    this.steps = steps;
+    this.batch = batch;
+    this.iterations = iterations;
+    this.optimizer = optimizer;
+    this.lr = lr;
+    this.clipNorm = clipNorm;
+    this.init = init;
+    this.gain = gain;
+    this.seed = seed;
+    this.threads = threads;
+    this.testSize = testSize;
+    this.evalEvery = evalEvery;
+  }
+
+  /** A builder for {@code task} with the defaults of {@link #defaults(String)}. */
+  public static Builder builder(String task) {
+    return new Builder(task);
+  }
+
+  /** A builder holding this configuration's settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder(task);
+    b.classes = classes;
+    b.cell = cell;
+    b.hidden = hidden;
+    b.steps = steps;
+    b.batch = batch;
+    b.iterations = iterations;
+    b.optimizer = optimizer;
+    b.lr = lr;
+    b.clipNorm = clipNorm;
+    b.init = init;
+    b.gain = gain;
+    b.seed = seed;
+    b.threads = threads;
+    b.testSize = testSize;
+    b.evalEvery = evalEvery;
+    return b;
+  }
+
+  /** The task: task name ({@link Task#NAMES}). */
+  public String task() {
+    return task;
+  }
+
+  /** The classes: 4 or 8 (temporal-order only). */
+  public int classes() {
+    return classes;
+  }
+
+  /** The cell: rnn (tanh), lstm or gru. */
+  public String cell() {
+    return cell;
+  }
+
+  /** The hidden: hidden units n ≥ 1. */
+  public int hidden() {
+    return hidden;
+  }
+
+  /** The steps: sequence length T ≥ 2. */
+  public int steps() {
+    return steps;
+  }
+
+  /** The batch: sequences per training step ≥ 1. */
+  public int batch() {
+    return batch;
+  }
+
+  /** The iterations: training steps ≥ 1. */
+  public int iterations() {
+    return iterations;
+  }
+
+  /** The optimizer: sgd, momentum (SGD with μ = 0.9), rmsprop, adam or adamw. */
+  public String optimizer() {
+    return optimizer;
+  }
+
+  /** The lr: learning rate, finite and &gt; 0. */
+  public double lr() {
+    return lr;
+  }
+
+  /** The clipNorm: global-norm clip threshold, finite ≥ 0, or +∞ for no clipping. */
+  public double clipNorm() {
+    return clipNorm;
+  }
+
+  /** The init: recurrent-weight initializer: default (PyTorch's U(±1/√n)), xavier, orthogonal, he or lecun. */
+  public String init() {
+    return init;
+  }
+
+  /** The gain: factor on the recurrent weights W_hh (finite, &gt; 0). */
+  public double gain() {
+    return gain;
+  }
+
+  /** The seed: seed of the weights and of the data. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Threads for the forward/backward of the batch's fixed {@link gradkernel.chain.BatchBlocks} (≥ 1; the same bits for any value). */
+  public int threads() {
+    return threads;
+  }
+
+  /** The testSize: held-out examples (a multiple of batch is used: rounded up). */
+  public int testSize() {
+    return testSize;
+  }
+
+  /** The evalEvery: evaluate the held-out loss every this many steps (0: about 20 times per run). */
+  public int evalEvery() {
+    return evalEvery;
   }
 
   /**
@@ -98,8 +237,7 @@ public record TrainConfig(String task, int classes, String cell, int hidden, int
    * sequences.
    */
   public static TrainConfig defaults(String task) {
-    return new TrainConfig(task, 4, "lstm", 32, 50, 32, 300, "adam", defaultLr("adam"), 1.0,
-        "default", 1.0, 1, 1, 256, 0);
+    return builder(task).build();
   }
 
   /** The default learning rate of an optimizer: 1e-2 for adam/adamw, 1e-3 rmsprop, 0.05 else. */
@@ -118,31 +256,171 @@ public record TrainConfig(String task, int classes, String cell, int hidden, int
 
   /** A copy with another cell. */
   public TrainConfig withCell(String c) {
-    return new TrainConfig(task, classes, c, hidden, steps, batch, iterations, optimizer, lr,
-        clipNorm, init, gain, seed, threads, testSize, evalEvery);
+    return toBuilder().cell(c).build();
   }
 
   /** A copy with another T. */
   public TrainConfig withSteps(int t) {
-    return new TrainConfig(task, classes, cell, hidden, t, batch, iterations, optimizer, lr,
-        clipNorm, init, gain, seed, threads, testSize, evalEvery);
+    return toBuilder().steps(t).build();
   }
 
   /** A copy with another clip threshold (+∞: none). */
   public TrainConfig withClipNorm(double c) {
-    return new TrainConfig(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr,
-        c, init, gain, seed, threads, testSize, evalEvery);
+    return toBuilder().clipNorm(c).build();
   }
 
   /** A copy with another seed. */
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr,
-        clipNorm, init, gain, s, threads, testSize, evalEvery);
+    return toBuilder().seed(s).build();
   }
 
   private static void positive(String name, int v) {
     if (v < 1) {
       throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TrainConfig c && task.equals(c.task) && classes == c.classes && cell.equals(c.cell) && hidden == c.hidden && steps == c.steps && batch == c.batch && iterations == c.iterations && optimizer.equals(c.optimizer) && Double.compare(lr, c.lr) == 0 && Double.compare(clipNorm, c.clipNorm) == 0 && init.equals(c.init) && Double.compare(gain, c.gain) == 0 && seed == c.seed && threads == c.threads && testSize == c.testSize && evalEvery == c.evalEvery;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr, clipNorm, init, gain, seed, threads, testSize, evalEvery);
+  }
+
+  @Override
+  public String toString() {
+    return "TrainConfig[" + "task=" + task + ", " + "classes=" + classes + ", " + "cell=" + cell + ", " + "hidden=" + hidden + ", " + "steps=" + steps + ", " + "batch=" + batch + ", " + "iterations=" + iterations + ", " + "optimizer=" + optimizer + ", " + "lr=" + lr + ", " + "clipNorm=" + clipNorm + ", " + "init=" + init + ", " + "gain=" + gain + ", " + "seed=" + seed + ", " + "threads=" + threads + ", " + "testSize=" + testSize + ", " + "evalEvery=" + evalEvery + "]";
+  }
+
+  /**
+   * Settings of a {@link TrainConfig}, each defaulting to {@link TrainConfig#defaults(String)}'s;
+   * the learning rate defaults to {@link TrainConfig#defaultLr(String)} of the optimizer.
+   */
+  public static final class Builder {
+    // One setter per setting: the repeated shape is the builder pattern, not repeated logic.
+    private String task;
+    private int classes = 4;
+    private String cell = "lstm";
+    private int hidden = 32;
+    private int steps = 50;
+    private int batch = 32;
+    private int iterations = 300;
+    private String optimizer = "adam";
+    private double lr = Double.NaN;
+    private double clipNorm = 1.0;
+    private String init = "default";
+    private double gain = 1.0;
+    private long seed = 1;
+    private int threads = 1;
+    private int testSize = 256;
+    private int evalEvery = 0;
+
+    private Builder(String task) {
+      this.task = task;
+    }
+
+    /** Sets the task: task name ({@link Task#NAMES}). */
+    public Builder task(String task) {
+      this.task = task;
+      return this;
+    }
+
+    /** Sets the classes: 4 or 8 (temporal-order only). */
+    public Builder classes(int classes) {
+      this.classes = classes;
+      return this;
+    }
+
+    /** Sets the cell: rnn (tanh), lstm or gru. */
+    public Builder cell(String cell) {
+      this.cell = cell;
+      return this;
+    }
+
+    /** Sets the hidden: hidden units n ≥ 1. */
+    public Builder hidden(int hidden) {
+      this.hidden = hidden;
+      return this;
+    }
+
+    /** Sets the steps: sequence length T ≥ 2. */
+    public Builder steps(int steps) {
+      this.steps = steps;
+      return this;
+    }
+
+    /** Sets the batch: sequences per training step ≥ 1. */
+    public Builder batch(int batch) {
+      this.batch = batch;
+      return this;
+    }
+
+    /** Sets the iterations: training steps ≥ 1. */
+    public Builder iterations(int iterations) {
+      this.iterations = iterations;
+      return this;
+    }
+
+    /** Sets the optimizer: sgd, momentum (SGD with μ = 0.9), rmsprop, adam or adamw. */
+    public Builder optimizer(String optimizer) {
+      this.optimizer = optimizer;
+      return this;
+    }
+
+    /** Sets the lr: learning rate, finite and &gt; 0. */
+    public Builder lr(double lr) {
+      this.lr = lr;
+      return this;
+    }
+
+    /** Sets the clipNorm: global-norm clip threshold, finite ≥ 0, or +∞ for no clipping. */
+    public Builder clipNorm(double clipNorm) {
+      this.clipNorm = clipNorm;
+      return this;
+    }
+
+    /** Sets the init: recurrent-weight initializer: default (PyTorch's U(±1/√n)), xavier, orthogonal, he or lecun. */
+    public Builder init(String init) {
+      this.init = init;
+      return this;
+    }
+
+    /** Sets the gain: factor on the recurrent weights W_hh (finite, &gt; 0). */
+    public Builder gain(double gain) {
+      this.gain = gain;
+      return this;
+    }
+
+    /** Sets the seed: seed of the weights and of the data. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Sets the threads: worker threads for the optimizer step (≥ 1; results do not depend on it). */
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** Sets the testSize: held-out examples (a multiple of batch is used: rounded up). */
+    public Builder testSize(int testSize) {
+      this.testSize = testSize;
+      return this;
+    }
+
+    /** Sets the evalEvery: evaluate the held-out loss every this many steps (0: about 20 times per run). */
+    public Builder evalEvery(int evalEvery) {
+      this.evalEvery = evalEvery;
+      return this;
+    }
+
+    /** The validated configuration (IllegalArgumentException naming the first bad setting). */
+    public TrainConfig build() {
+      return new TrainConfig(this);
     }
   }
 }

@@ -390,12 +390,14 @@ public final class Trainer {
     double trivial = trivialLoss(work.x, work.y, work.labels);
     double accuracy = task.classification() ? eval[1] : Double.NaN;
     boolean solved = task.classification() ? accuracy >= 0.99 : eval[0] < 0.01;
-    long[] counts = new long[MonitorEvent.Type.values().length];
+    List<Long> counts = new java.util.ArrayList<>();
     for (MonitorEvent.Type ty : MonitorEvent.Type.values()) {
-      counts[ty.ordinal()] = monitor.count(ty);
+      counts.add(monitor.count(ty));
     }
-    return new TrainResult(cfg, history.recentLoss(), eval[0], trivial, accuracy, solved, maxNorm,
-        clipped, seqOpt.skipped(), counts, List.copyOf(events), seconds, total / seconds);
+    return new TrainResult(cfg,
+        new TrainResult.Evaluation(history.recentLoss(), eval[0], trivial, accuracy, solved),
+        new TrainResult.StepStats(maxNorm, clipped, seqOpt.skipped(), counts, events), seconds,
+        total / seconds);
   }
 
   /** The global L2 norm of the summed gradients of both parameter sets, tensor by tensor. */

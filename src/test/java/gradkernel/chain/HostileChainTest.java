@@ -96,9 +96,9 @@ class HostileChainTest {
     assertTrue(e.getMessage().contains("steps 1073741824"), e.getMessage());
     Recurrent ok = new Recurrent(w, u, Vec.zeros(3), Activations.TANH, 300_000_000);
     assertEquals(1_200_000_003, ok.inputSize()); // the largest sizes that fit still work
-    // m = 0 and Recurrent.u().copy() (Matrix.copy of a 3×0 matrix)
+    // m = 0 and Recurrent.weightIh().copy() (Matrix.copy of a 3×0 matrix)
     Recurrent r = new Recurrent(w, Matrix.zeros(3, 0), Vec.zeros(3), Activations.TANH, 2);
-    assertEquals("3x0", r.u().copy().shape());
+    assertEquals("3x0", r.weightIh().copy().shape());
   }
 
   @Test

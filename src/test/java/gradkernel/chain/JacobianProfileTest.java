@@ -82,13 +82,13 @@ class JacobianProfileTest {
     for (int t = 0; t < steps; t++) {
       float[] bt = new float[n];
       for (int i = 0; i < n; i++) {
-        double s = r.b().get(i);
+        double s = r.bias().get(i);
         for (int k = 0; k < m; k++) {
-          s += (double) r.u().get(i, k) * input[n + t * m + k];
+          s += (double) r.weightIh().get(i, k) * input[n + t * m + k];
         }
         bt[i] = (float) s;
       }
-      unrolled.add(new Dense(r.w(), Vec.of(bt), Activations.TANH));
+      unrolled.add(new Dense(r.weightHh(), Vec.of(bt), Activations.TANH));
     }
     Chain dc = Chain.of(unrolled);
     float[] up = Reference.gaussian(rnd, n, 1);

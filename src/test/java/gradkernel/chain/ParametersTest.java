@@ -133,4 +133,22 @@ class ParametersTest {
     assertEquals(c.inputGradient(tape, 4).offset(), c.slotGradient(tape, 6).orElseThrow().offset());
     assertThrows(IndexOutOfBoundsException.class, () -> c.slotGradient(tape, 7));
   }
+
+  @Test
+  void clippingAWrappedSliceLeavesTheRestOfTheSharedBufferAlone() {
+    Chain c = net();
+    float[] shared = new float[c.parameterCount() + 6];
+    java.util.Arrays.fill(shared, 3f);
+    Gradients g = Gradients.wrap(c, shared, 3);
+    assertEquals(3, g.values().offset());
+    assertEquals(c.parameterCount(), g.values().length());
+    double norm = gradkernel.tensor.Blas.nrm2(g.values());
+    double coef = gradkernel.clip.Clip.scaleToNorm(norm, 1.0, g.values());
+    assertTrue(coef < 1, "clipped: " + coef);
+    for (int i : new int[] {0, 1, 2, shared.length - 3, shared.length - 2, shared.length - 1}) {
+      assertEquals(3f, shared[i], "outside the slice at " + i);
+    }
+    assertEquals(3 * coef, shared[3], 3 * coef * 0x1p-22, "scaled by the coefficient");
+    assertTrue(gradkernel.tensor.Blas.nrm2(g.values()) <= 1.0);
+  }
 }

@@ -64,6 +64,18 @@ class OverlapCheckTest {
   }
 
   @Test
+  void matrixViewsOverload() {
+    float[] a = new float[24];
+    // Two interleaved column blocks of one [4, 6] array never touch the same element.
+    Checks.noOverlap("left", new Matrix(a, 0, 4, 3, 6), "right", new Matrix(a, 3, 4, 3, 6));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.noOverlap("left", new Matrix(a, 0, 4, 3, 6), "mid", new Matrix(a, 2, 4, 3,
+            6)));
+    assertTrue(e.getMessage().startsWith("left ") && e.getMessage().contains(" and mid "),
+        e.getMessage());
+  }
+
+  @Test
   void contiguousAndInPlace() {
     float[] a = new float[10];
     Checks.noOverlap("x", a, 0, 5, "y", a, 5, 5);

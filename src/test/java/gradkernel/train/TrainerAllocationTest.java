@@ -55,7 +55,7 @@ class TrainerAllocationTest {
     String[] parts = args[0].split(":");
     int threads = Integer.parseInt(parts[2]);
     int batch = threads == 1 ? 4 : 32;
-    TrainConfig c = new TrainConfig(parts[0], 4, parts[1], 8, 12, batch, 100 * ROUNDS, "adam",
+    TrainConfig c = TrainerTest.of(parts[0], 4, parts[1], 8, 12, batch, 100 * ROUNDS, "adam",
         1e-2, 1, "default", 1, 1, threads, 16, 50);
     Method allocatedById = Class.forName("com.sun.management.ThreadMXBean")
         .getMethod("getThreadAllocatedBytes", long.class);

@@ -22,8 +22,9 @@ class TrainerTest {
 
   static TrainConfig config(String task, String cell, int hidden, int t, int batch, int steps,
       String optimizer, double lr, double clip, String init, double gain, long seed) {
-    return new TrainConfig(task, 4, cell, hidden, t, batch, steps, optimizer, lr, clip, init, gain,
-        seed, 1, 64, 0);
+    return TrainConfig.builder(task).cell(cell).hidden(hidden).steps(t).batch(batch)
+        .iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init).gain(gain)
+        .seed(seed).testSize(64).build();
   }
 
   @Test
@@ -48,8 +49,8 @@ class TrainerTest {
 
   @Test
   void gruLearnsTemporalOrderAboveChance() {
-    TrainConfig c = new TrainConfig("temporal-order", 4, "gru", 16, 12, 32, 150, "adam", 2e-2, 1,
-        "default", 1, 3, 1, 128, 0);
+    TrainConfig c = TrainConfig.builder("temporal-order").cell("gru").hidden(16).steps(12)
+        .batch(32).iterations(150).lr(2e-2).seed(3).testSize(128).build();
     TrainResult r = new Trainer(c).run();
     assertTrue(r.testAccuracy() > 0.5, "accuracy " + r.testAccuracy() + " (chance 0.25)");
     assertEquals(Math.log(4), r.trivialLoss(), 0.05, "label entropy close to log 4");
@@ -99,11 +100,18 @@ class TrainerTest {
     assertTrue(clipped > 0);
   }
 
-  /** c on {@code threads} threads (the one place that knows TrainConfig's constructor order). */
+  /** c on {@code threads} threads. */
   static TrainConfig withThreads(TrainConfig c, int threads) {
-    return new TrainConfig(c.task(), c.classes(), c.cell(), c.hidden(), c.steps(), c.batch(),
-        c.iterations(), c.optimizer(), c.lr(), c.clipNorm(), c.init(), c.gain(), c.seed(),
-        threads, c.testSize(), c.evalEvery());
+    return c.toBuilder().threads(threads).build();
+  }
+
+  /** Every setting positionally, in the order of {@code bin/gradkernel train}'s options. */
+  static TrainConfig of(String task, int classes, String cell, int hidden, int t, int batch,
+      int steps, String optimizer, double lr, double clip, String init, double gain, long seed,
+      int threads, int testSize, int evalEvery) {
+    return TrainConfig.builder(task).classes(classes).cell(cell).hidden(hidden).steps(t)
+        .batch(batch).iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init)
+        .gain(gain).seed(seed).threads(threads).testSize(testSize).evalEvery(evalEvery).build();
   }
 
   /** Everything a run produces, as raw bits: per-step numbers, then the final weights. */
@@ -140,7 +148,7 @@ class TrainerTest {
   @CsvSource({"adding, rnn", "copy, lstm", "temporal-order, gru"})
   void sameBitsForOneTwoThreeAndFourThreads(String task, String cell) {
     // batch 50: blocks of 16, 16, 16 and 2 examples, so 1–4 threads all split differently
-    TrainConfig c = new TrainConfig(task, 4, cell, 8, 10, 50, 6, "adamw", 1e-2, 0.5, "orthogonal",
+    TrainConfig c = of(task, 4, cell, 8, 10, 50, 6, "adamw", 1e-2, 0.5, "orthogonal",
         1.5, 3, 1, 100, 3);
     assertEquals(4, new Trainer(c).blocks().count());
     List<Long> one = trace(c);
@@ -170,7 +178,7 @@ class TrainerTest {
   @ParameterizedTest
   @CsvSource({"adding, rnn", "copy, lstm"})
   void blockGradientsAddUpToTheWholeBatchMean(String task, String cell) {
-    TrainConfig c = new TrainConfig(task, 4, cell, 8, 6, 50, 1, "sgd", 1e-2, Double.POSITIVE_INFINITY,
+    TrainConfig c = of(task, 4, cell, 8, 6, 50, 1, "sgd", 1e-2, Double.POSITIVE_INFINITY,
         "default", 1, 5, 2, 50, 0);
     Trainer tr = new Trainer(c);
     Trainer ref = new Trainer(c);

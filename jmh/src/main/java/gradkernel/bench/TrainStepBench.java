@@ -96,8 +96,9 @@ public class TrainStepBench {
 
   @Setup(Level.Trial)
   public void setup() {
-    config = new TrainConfig("adding", 4, "lstm", H, T, B, STEPS, "adam", LR, CLIP, "default",
-        1.0, SEED, threads, B, STEPS);
+    config = TrainConfig.builder("adding").classes(4).cell("lstm").hidden(H).steps(T).batch(B)
+        .iterations(STEPS).optimizer("adam").lr(LR).clipNorm(CLIP).init("default").gain(1.0)
+        .seed(SEED).threads(threads).testSize(B).evalEvery(STEPS).build();
     task = Task.of("adding", T, 4, SEED);
     int m = task.inputSize();
     x = new float[B * T * m];
