@@ -171,4 +171,17 @@ class WeightFormatTest {
     assertTrue(assertThrows(WeightFormatException.class, () -> SafetensorsFormat.read("s", b.array(),
         n -> !n.startsWith("optim."))).problem().contains("overlap"));
   }
+
+  @Test
+  void writtenFilesGetTheUsualPermissionsNotThoseOfATemporaryFile() throws Exception {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return; // permissions are a POSIX notion
+    }
+    Path plain = Files.createFile(dir.resolve("plain"));
+    for (WeightFormat f : WeightFormat.values()) {
+      Path p = dir.resolve("w" + f.extension());
+      f.write(p, ARRAYS.subList(0, 1), Map.of());
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p), f.toString());
+    }
+  }
 }
