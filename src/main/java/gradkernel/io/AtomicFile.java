@@ -4,9 +4,11 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -33,10 +35,24 @@ final class AtomicFile {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new WeightFormatException(file.toString(), "no such directory: " + dir);
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    // Not Files.createTempFile: it creates the file with mode 0600, and the renamed result would
+    // keep it; CREATE_NEW applies the process umask, as writing the target directly would.
+    Path tmp = null;
+    OutputStream raw = null;
+    for (int attempt = 0; raw == null; attempt++) {
+      tmp = dir.resolve("." + abs.getFileName() + "."
+          + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+      try {
+        raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
     boolean done = false;
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
         body.writeTo(out);
       }
       try {

@@ -99,6 +99,13 @@ public final class TrainCli {
   }
 
   static int run(Options o, PrintStream out, PrintStream err, boolean tty) throws ProbeFailure {
+    if (o.save() != null) { // fail before a long run, not after it
+      Path dir = Path.of(o.save()).toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        throw new ProbeFailure("cannot save the parameters to " + o.save() + " (" + dir
+            + " is not a writable directory)");
+      }
+    }
     Trainer trainer = new Trainer(o.config());
     ProgressLine progress = new ProgressLine(err, o.quiet(), tty, "");
     if (!o.quiet()) {

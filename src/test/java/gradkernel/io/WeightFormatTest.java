@@ -141,4 +141,47 @@ class WeightFormatTest {
     assertTrue(assertThrows(WeightFormatException.class, () -> NpzFormat.read(p)).problem()
         .contains("'step' is not a string"));
   }
+
+  @Test
+  void skippedNpzMembersAreNotInflatedAndSkippedSafetensorsEntriesStillValidated() throws Exception {
+    Path p = dir.resolve("bomb.npz");
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(p))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("0.bias.npy"));
+      NpyFormat.write(ARRAYS.get(1), zip);
+      zip.closeEntry();
+      zip.putNextEntry(new java.util.zip.ZipEntry("optim.exp_avg.0.bias.npy"));
+      zip.write(NpyFormat.header(new int[] {1 << 28})); // promises 1 GiB, holds 64 MiB of zeros
+      zip.write(new byte[1 << 26]);
+      zip.closeEntry();
+    }
+    assertTrue(Files.size(p) < 1 << 20, "deflated: a small file");
+    long t0 = System.nanoTime();
+    WeightFile weights = NpzFormat.read(p, 1 << 20, n -> !n.startsWith("optim."));
+    assertSame(List.of(ARRAYS.get(1)), weights.arrays());
+    assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "skipping does not inflate");
+    WeightFormatException e = assertThrows(WeightFormatException.class,
+        () -> NpzFormat.read(p, 1 << 20, n -> true));
+    assertTrue(e.source().endsWith("[optim.exp_avg.0.bias.npy]"), e.getMessage());
+
+    String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"optim.b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    assertTrue(assertThrows(WeightFormatException.class, () -> SafetensorsFormat.read("s", b.array(),
+        n -> !n.startsWith("optim."))).problem().contains("overlap"));
+  }
+
+  @Test
+  void writtenFilesGetTheUsualPermissionsNotThoseOfATemporaryFile() throws Exception {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return; // permissions are a POSIX notion
+    }
+    Path plain = Files.createFile(dir.resolve("plain"));
+    for (WeightFormat f : WeightFormat.values()) {
+      Path p = dir.resolve("w" + f.extension());
+      f.write(p, ARRAYS.subList(0, 1), Map.of());
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p), f.toString());
+    }
+  }
 }

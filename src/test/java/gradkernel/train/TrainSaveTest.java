@@ -76,10 +76,11 @@ class TrainSaveTest {
     }
     Path missing = dir.resolve("no/such/dir/m.npz");
     TrainCliTest.Run r = TrainCliTest.run("train", "adding", "--cell", "rnn", "--T", "4", "--steps",
-        "1", "--hidden", "2", "--batch", "2", "--test-size", "2", "--quiet", "--save",
+        "1", "--hidden", "2", "--batch", "2", "--test-size", "2", "--save",
         missing.toString());
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains("cannot save the parameters to " + missing), r.err());
+    assertFalse(r.err().contains("training"), "fails before training: " + r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertFalse(Files.exists(missing));
   }
