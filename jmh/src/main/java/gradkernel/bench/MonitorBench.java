@@ -46,7 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code stepFull}: {@code stepRatios} + {@code scanNonFinite} of every gradient.</li>
  * </ul>
  * The monitor's own cost is O(1) (events) or O(parameters) (ratios, scan), the step's is
- * O(batch · parameters): the small width is the hard case. µs per step.
+ * O(batch · parameters): the small width is the hard case. A few per cent is below the noise of
+ * a difference of two step timings on a shared machine, so the monitor's work is also timed
+ * alone ({@code eventsAlone}, {@code ratiosAlone}, {@code fullAlone}: the same calls on the same
+ * parameter block, with a loss and norm that vary like a run's) and read as a fraction of
+ * {@code step}. µs per step.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -79,6 +83,11 @@ public class MonitorBench {
   private TrainingMonitor events;
   private TrainingMonitor ratios;
   private TrainingMonitor full;
+  private TrainingMonitor eventsOnly;
+  private TrainingMonitor ratiosOnly;
+  private TrainingMonitor fullOnly;
+  private float[] after;
+  private long calls;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -97,6 +106,14 @@ public class MonitorBench {
     events = TrainingMonitor.builderFor(params.tensors()).build();
     ratios = TrainingMonitor.builderFor(params.tensors()).jsonLines(Writer.nullWriter()).build();
     full = TrainingMonitor.builderFor(params.tensors()).jsonLines(Writer.nullWriter()).build();
+    eventsOnly = TrainingMonitor.builderFor(params.tensors()).build();
+    ratiosOnly = TrainingMonitor.builderFor(params.tensors()).jsonLines(Writer.nullWriter())
+        .build();
+    fullOnly = TrainingMonitor.builderFor(params.tensors()).jsonLines(Writer.nullWriter()).build();
+    after = params.values().clone();
+    for (int i = 0; i < after.length; i++) {
+      after[i] *= 1 + 1e-4f * ((i % 7) - 3); // an update of ~1e-4 relative, like a small lr
+    }
   }
 
   private static Dense dense(int out, int in, gradkernel.activation.Activation g, long seed) {
@@ -157,10 +174,41 @@ public class MonitorBench {
     float[] w = params.values();
     System.arraycopy(w, 0, before, 0, w.length);
     boolean applied = opt.step(norm, MAX_NORM);
-    m.measureUpdates(before, 0, w, 0);
+    return observe(m, scan, w, loss, norm, applied ? opt.lastClipCoefficient() : Double.NaN,
+        !applied);
+  }
+
+  /** The monitor's calls of a monitored step: ratios from before → updated, scan, step. */
+  private int observe(TrainingMonitor m, boolean scan, float[] updated, double loss, double norm,
+      double clip, boolean skipped) {
+    m.measureUpdates(before, 0, updated, 0);
     if (scan) {
       m.scanNonFinite(TrainingMonitor.Source.GRADIENT, params.gradients(), 0);
     }
-    return m.step(loss, norm, applied ? opt.lastClipCoefficient() : Double.NaN, !applied);
+    return m.step(loss, norm, clip, skipped);
+  }
+
+  @Benchmark
+  public int eventsAlone() {
+    long k = calls++;
+    return eventsOnly.step(0.5 + 1e-3 * (k % 13), 1.5 + 1e-2 * (k % 11), 1.0, false);
+  }
+
+  @Benchmark
+  public int ratiosAlone() {
+    return alone(ratiosOnly, false);
+  }
+
+  @Benchmark
+  public int fullAlone() {
+    return alone(fullOnly, true);
+  }
+
+  /** The monitored step's extra calls on fixed weights before/after an update. */
+  private int alone(TrainingMonitor m, boolean scan) {
+    long k = calls++;
+    float[] w = params.values();
+    System.arraycopy(w, 0, before, 0, w.length);
+    return observe(m, scan, after, 0.5 + 1e-3 * (k % 13), 1.5 + 1e-2 * (k % 11), 1.0, false);
   }
 }

@@ -1,5 +1,11 @@
 package gradkernel.bench;
 
+import gradkernel.chain.Chain;
+import gradkernel.chain.GradientProfile;
+import gradkernel.chain.Gradients;
+import gradkernel.chain.Lstm;
+import gradkernel.chain.SequenceOutput;
+import gradkernel.chain.Tape;
 import gradkernel.train.Task;
 import gradkernel.train.TrainConfig;
 import gradkernel.train.TrainResult;
@@ -49,6 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       last step's output, {@code mse_loss}, {@code backward}, {@code clip_grad_norm_(params,
  *       1.0)}, {@code optim::Adam(lr 1e-2)}; the batches are gradkernel's {@link Task} batches
  *       (same data generator and seed), copied into the input tensors each step.</li>
+ *   <li>{@code lstmLayer}: only the LSTM's forward + backward (BPTT with a GradientProfile, as
+ *       the Trainer runs it) on one batch, one thread: the share of a gradkernel step spent in the
+ *       layer; the rest is data, head, loss, norm, optimizer and monitor.</li>
  * </ul>
  * Model, data, loss, clipping and optimizer match; initial weights differ (each library's default
  * initialization; the LSTM's forget bias is 1 in gradkernel), which changes no work done.
@@ -93,6 +102,11 @@ public class TrainStepBench {
   private Adam adam;
   private long batch;
   private double torchLoss;
+  private Chain layer;
+  private Tape layerTape;
+  private Gradients layerGrads;
+  private GradientProfile layerProfile;
+  private float[] layerUp;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -117,6 +131,12 @@ public class TrainStepBench {
     paramList.addAll(List.of(head.parameters().get()));
     params = new TensorVector(paramList.toArray(new Tensor[0]));
     adam = new Adam(params, new AdamOptions(LR));
+    layer = Chain.of(Lstm.create(m, H, T, SequenceOutput.LAST_STEP, SEED));
+    layerTape = layer.newTape();
+    layerGrads = new Gradients(layer);
+    layerProfile = new GradientProfile(layer);
+    layerUp = Data.uniform(B * H, 1e-2, 3);
+    task.trainBatch(0, B, x, y, null);
     torch();
     gradkernel();
   }
@@ -164,5 +184,13 @@ public class TrainStepBench {
       adam.step();
       return loss.item_float();
     }
+  }
+
+  /** The LSTM alone: forward over [B, T, 2] and backward from a fixed ∂L/∂h_T (per step). */
+  @Benchmark
+  @OperationsPerInvocation(1)
+  public Object lstmLayer() {
+    layer.forward(layerTape, x, 0, B, T);
+    return layer.backward(layerTape, layerUp, 0, layerGrads, layerProfile);
   }
 }
