@@ -265,17 +265,18 @@ public final class GrowthBounds {
 
   /**
    * A priori bound on ‖h_t‖∞ of a GRU: h_t is a convex combination of n ∈ [−1, 1] and h_{t−1},
-   * so ‖h_t‖∞ ≤ max(1, ‖h_0‖∞); the float evaluation n + z⊙(h − n) rounds three times per step,
-   * hence the factor (1 + 2⁻²⁴)^{3t}.
+   * so ‖h_t‖∞ ≤ max(1, ‖h_0‖∞). In float, n + z⊙(h − n) is computed as fl(n + fl(z·fl(h − n))):
+   * with H = max(1, |h|) that is (1 − z)n + zh + z(h − n)θ, |θ| ≤ γ₂ = 2u/(1 − 2u), then one
+   * more rounding, so |h_t| ≤ H(1 + 2γ₂)(1 + u) ≤ H(1 + u)⁶ (u = 2⁻²⁴) per step.
    *
    * @param h0Max ‖h_0‖∞ ≥ 0
    * @param t step index ≥ 0
-   * @return max(1, h0Max)·(1 + 2⁻²⁴)^{3t}
+   * @return max(1, h0Max)·(1 + 2⁻²⁴)^{6t}
    */
   public static double gruHiddenBound(double h0Max, int t) {
     requireSigma("gruHiddenBound", "h0Max", h0Max);
     requireSteps("gruHiddenBound", t);
-    return Math.max(1, h0Max) * Math.pow(1 + 0x1p-24, 3.0 * t);
+    return Math.max(1, h0Max) * Math.pow(1 + 0x1p-24, 6.0 * t);
   }
 
   private static void requireSigma(String method, String name, double v) {
