@@ -15,6 +15,11 @@ import java.util.OptionalDouble;
  * σ comes from the double-precision Jacobi SVD ({@link SingularValues}), not from power iteration
  * (a lower estimate); to stay rigorous upward it is widened by {@link #SVD_SLACK}·σ_max
  * (σ_max up, σ_min down), which covers the Jacobi rounding error for matrices up to a few hundred.
+ *
+ * <p>Recurrent cells ({@link #rnnStep}, {@link #lstmStep}, {@link #gruStep}): per-step bounds on
+ * the BPTT gain from σ_max of the gate blocks of weight_hh ({@link #gateSigmaMax}) and the gates'
+ * derivative bounds, as plain factors, with a priori state bounds ({@link #lstmCellBound},
+ * {@link #gruHiddenBound}); each method's Javadoc carries its derivation.
  */
 public final class GrowthBounds {
   /** Relative widening applied to SVD results so the bounds hold despite double rounding. */
@@ -149,8 +154,8 @@ public final class GrowthBounds {
 
   /**
    * Per-step gain bound of an Elman RNN h_t = g(W_ih x_t + b + W_hh h_{t−1}):
-   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖
-   * (plus the upstream gradient of h_{t−1} itself when every step has a loss).
+   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖ when no
+   * loss term enters at h_{t−1} (LAST_STEP output).
    *
    * @param g the activation
    * @param sigmaHh σ_max(W_hh) ≥ 0
