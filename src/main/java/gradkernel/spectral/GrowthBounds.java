@@ -124,8 +124,9 @@ public final class GrowthBounds {
   // input x_t and any previous state within the stated ranges, so a product of them over steps
   // bounds the gain over a sequence. The backward map is the transpose of the step's Jacobian and
   // has the same spectral norm. They use only sup σ' = 1/4, sup tanh' = 1, 0 ≤ σ ≤ 1, |tanh| ≤ 1
-  // (all four also hold for the float results of the library's activations, whose derivatives
-  // are formed from the outputs), σ_max of square gate blocks and the triangle inequality.
+  // (exact-arithmetic facts: the float derivatives formed from the outputs, e.g. s·(1 − s), can
+  // exceed them by a couple of roundings, which a float check must allow for, as the tests derive),
+  // σ_max of square gate blocks and the triangle inequality.
 
   /**
    * σ_max of each gate block of a recurrent weight {@code weight_hh [G·n, n]}: block k is rows
@@ -154,8 +155,8 @@ public final class GrowthBounds {
 
   /**
    * Per-step gain bound of an Elman RNN h_t = g(W_ih x_t + b + W_hh h_{t−1}):
-   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖ when no
-   * loss term enters at h_{t−1} (LAST_STEP output).
+   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖, plus
+   * ‖u_{t−1}‖ when h_{t−1} receives its own upstream gradient u_{t−1} (ALL_STEPS output).
    *
    * @param g the activation
    * @param sigmaHh σ_max(W_hh) ≥ 0
@@ -175,8 +176,8 @@ public final class GrowthBounds {
    * <pre>
    *   a_{t−1} ≤ hh·a_t + hc·b_t        b_{t−1} ≤ ch·a_t + cc·b_t
    * </pre>
-   * also for whole batches (norms over [batch, n], by Minkowski), without upstream gradients
-   * entering at step t−1 (LAST_STEP output).
+   * also for whole batches (norms over [batch, n], by Minkowski); with ALL_STEPS output, h_{t−1}'s
+   * own upstream gradient u_{t−1} adds ‖u_{t−1}‖ to both right-hand sides.
    *
    * @param hh σ_o/4
    * @param hc α = ‖c_{t−1}‖∞·σ_f/4 + σ_i/4 + σ_g
@@ -244,7 +245,7 @@ public final class GrowthBounds {
   /**
    * Per-step gain bound of a GRU (PyTorch's convention: r, z, n stacked; n = tanh(W_in x + b_in
    * + r⊙q) with q = W_hn h_{t−1} + b_hn; h_t = (1 − z)⊙n + z⊙h_{t−1}):
-   * ‖∂L/∂h_{t−1}‖ ≤ gruStep·‖∂L/∂h_t‖ (no upstream gradient entering at t−1). Derivation:
+   * ‖∂L/∂h_{t−1}‖ ≤ gruStep·‖∂L/∂h_t‖ (+ ‖u_{t−1}‖ with ALL_STEPS output). Derivation:
    * <pre>
    *   ∂h_t/∂h_{t−1} = diag(z) + diag(1 − z)·M + diag((h_{t−1} − n)⊙σ'(z_z))·W_hz,
    *   M = diag(tanh'(a_n))·(diag(r)·W_hn + diag(q⊙σ'(a_r))·W_hr)
