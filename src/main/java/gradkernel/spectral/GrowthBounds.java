@@ -124,9 +124,9 @@ public final class GrowthBounds {
   // input x_t and any previous state within the stated ranges, so a product of them over steps
   // bounds the gain over a sequence. The backward map is the transpose of the step's Jacobian and
   // has the same spectral norm. They use only sup σ' = 1/4, sup tanh' = 1, 0 ≤ σ ≤ 1, |tanh| ≤ 1
-  // (exact-arithmetic facts: the float derivatives formed from the outputs, e.g. s·(1 − s), can
-  // exceed them by a couple of roundings, which a float check must allow for, as the tests derive),
-  // σ_max of square gate blocks and the triangle inequality.
+  // (these also bound the library's float derivatives, σ' = y − y² and tanh' = 1 − y² each rounded
+  // once from a value ≤ 1/4 resp. ≤ 1; the products around them round, which a float check must
+  // allow for, as the tests derive), σ_max of square gate blocks and the triangle inequality.
 
   /**
    * σ_max of each gate block of a recurrent weight {@code weight_hh [G·n, n]}: block k is rows

@@ -9,9 +9,10 @@ import gradkernel.tensor.Matrix;
  * backward step (shared by RecurrentGrowthBoundsTest and the jqwik RecurrentGrowthProperties).
  *
  * <p>Rounding slack, derived: one backward step first forms the gate gradients elementwise (at
- * most 8 roundings along any chain: the LSTM's δh·o, ·tanh', + δc, ·g, ·σ' is 5; a derivative
- * formed from the output in float may exceed its sup (σ' ≤ 1/4) by 2 roundings; the GRU's 1 − z
- * one more), so each gate gradient is its exact value for the computed coefficients times
+ * most 8 roundings along any chain: the LSTM's δh·o, ·tanh', + δc, ·g, ·σ' is 5, the GRU's 1 − z
+ * one more, and 2 spare for activations whose float derivative might overshoot its sup — the
+ * library's σ' = y − y² and tanh' = 1 − y² are single roundings of values ≤ 1/4 and ≤ 1, so they
+ * never do), so each gate gradient is its exact value for the computed coefficients times
  * (1 + θ), |θ| ≤ γ_8; then one gemm of length k = G·n (+1 for the GRU, which accumulates into
  * z ⊙ δh), whose error is ≤ γ_k·Σ|W_X|ᵀ|d_X| (any summation order), and ‖|W_X|ᵀ|d|‖ ≤
  * ‖W_X‖_F‖d‖. So the computed gain is ≤ (1 + γ_8)·(B(σ) + γ_k·B⁺(F)) where B⁺(F) is the
