@@ -43,7 +43,13 @@ public final class RecurrentBoundCheck {
    */
   public static SequenceLayer layer(String kind, int m, int n, int steps, long seed, double wScale,
       double bScale) {
-    SequenceLayer l = SequenceLayerTest.make(kind, m, n, steps, SequenceOutput.LAST_STEP, seed);
+    return layer(kind, SequenceOutput.LAST_STEP, m, n, steps, seed, wScale, bScale);
+  }
+
+  /** As {@link #layer(String, int, int, int, long, double, double)} with the given output mode. */
+  public static SequenceLayer layer(String kind, SequenceOutput mode, int m, int n, int steps,
+      long seed, double wScale, double bScale) {
+    SequenceLayer l = SequenceLayerTest.make(kind, m, n, steps, mode, seed);
     scale(l.weightIh(), wScale);
     scale(l.weightHh(), wScale);
     for (int i = 0; i < l.biasIh().length(); i++) {
