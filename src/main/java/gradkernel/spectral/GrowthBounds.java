@@ -15,6 +15,11 @@ import java.util.OptionalDouble;
  * σ comes from the double-precision Jacobi SVD ({@link SingularValues}), not from power iteration
  * (a lower estimate); to stay rigorous upward it is widened by {@link #SVD_SLACK}·σ_max
  * (σ_max up, σ_min down), which covers the Jacobi rounding error for matrices up to a few hundred.
+ *
+ * <p>Recurrent cells ({@link #rnnStep}, {@link #lstmStep}, {@link #gruStep}): per-step bounds on
+ * the BPTT gain from σ_max of the gate blocks of weight_hh ({@link #gateSigmaMax}) and the gates'
+ * derivative bounds, as plain factors, with a priori state bounds ({@link #lstmCellBound},
+ * {@link #gruHiddenBound}); each method's Javadoc carries its derivation.
  */
 public final class GrowthBounds {
   /** Relative widening applied to SVD results so the bounds hold despite double rounding. */
@@ -119,8 +124,9 @@ public final class GrowthBounds {
   // input x_t and any previous state within the stated ranges, so a product of them over steps
   // bounds the gain over a sequence. The backward map is the transpose of the step's Jacobian and
   // has the same spectral norm. They use only sup σ' = 1/4, sup tanh' = 1, 0 ≤ σ ≤ 1, |tanh| ≤ 1
-  // (all four also hold for the float results of the library's activations, whose derivatives
-  // are formed from the outputs), σ_max of square gate blocks and the triangle inequality.
+  // (these also bound the library's float derivatives, σ' = y − y² and tanh' = 1 − y² each rounded
+  // once from a value ≤ 1/4 resp. ≤ 1; the products around them round, which a float check must
+  // allow for, as the tests derive), σ_max of square gate blocks and the triangle inequality.
 
   /**
    * σ_max of each gate block of a recurrent weight {@code weight_hh [G·n, n]}: block k is rows
@@ -149,8 +155,8 @@ public final class GrowthBounds {
 
   /**
    * Per-step gain bound of an Elman RNN h_t = g(W_ih x_t + b + W_hh h_{t−1}):
-   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖
-   * (plus the upstream gradient of h_{t−1} itself when every step has a loss).
+   * ∂h_t/∂h_{t−1} = diag(g'(z_t))·W_hh, so ‖∂L/∂h_{t−1}‖ ≤ sup|g'|·σ_max(W_hh)·‖∂L/∂h_t‖, plus
+   * ‖u_{t−1}‖ when h_{t−1} receives its own upstream gradient u_{t−1} (ALL_STEPS output).
    *
    * @param g the activation
    * @param sigmaHh σ_max(W_hh) ≥ 0
@@ -170,8 +176,8 @@ public final class GrowthBounds {
    * <pre>
    *   a_{t−1} ≤ hh·a_t + hc·b_t        b_{t−1} ≤ ch·a_t + cc·b_t
    * </pre>
-   * also for whole batches (norms over [batch, n], by Minkowski), without upstream gradients
-   * entering at step t−1 (LAST_STEP output).
+   * also for whole batches (norms over [batch, n], by Minkowski); with ALL_STEPS output, h_{t−1}'s
+   * own upstream gradient u_{t−1} adds ‖u_{t−1}‖ to both right-hand sides.
    *
    * @param hh σ_o/4
    * @param hc α = ‖c_{t−1}‖∞·σ_f/4 + σ_i/4 + σ_g
@@ -239,7 +245,7 @@ public final class GrowthBounds {
   /**
    * Per-step gain bound of a GRU (PyTorch's convention: r, z, n stacked; n = tanh(W_in x + b_in
    * + r⊙q) with q = W_hn h_{t−1} + b_hn; h_t = (1 − z)⊙n + z⊙h_{t−1}):
-   * ‖∂L/∂h_{t−1}‖ ≤ gruStep·‖∂L/∂h_t‖ (no upstream gradient entering at t−1). Derivation:
+   * ‖∂L/∂h_{t−1}‖ ≤ gruStep·‖∂L/∂h_t‖ (+ ‖u_{t−1}‖ with ALL_STEPS output). Derivation:
    * <pre>
    *   ∂h_t/∂h_{t−1} = diag(z) + diag(1 − z)·M + diag((h_{t−1} − n)⊙σ'(z_z))·W_hz,
    *   M = diag(tanh'(a_n))·(diag(r)·W_hn + diag(q⊙σ'(a_r))·W_hr)
@@ -265,17 +271,18 @@ public final class GrowthBounds {
 
   /**
    * A priori bound on ‖h_t‖∞ of a GRU: h_t is a convex combination of n ∈ [−1, 1] and h_{t−1},
-   * so ‖h_t‖∞ ≤ max(1, ‖h_0‖∞); the float evaluation n + z⊙(h − n) rounds three times per step,
-   * hence the factor (1 + 2⁻²⁴)^{3t}.
+   * so ‖h_t‖∞ ≤ max(1, ‖h_0‖∞). In float, n + z⊙(h − n) is computed as fl(n + fl(z·fl(h − n))):
+   * with H = max(1, |h|) that is (1 − z)n + zh + z(h − n)θ, |θ| ≤ γ₂ = 2u/(1 − 2u), then one
+   * more rounding, so |h_t| ≤ H(1 + 2γ₂)(1 + u) ≤ H(1 + u)⁶ (u = 2⁻²⁴) per step.
    *
    * @param h0Max ‖h_0‖∞ ≥ 0
    * @param t step index ≥ 0
-   * @return max(1, h0Max)·(1 + 2⁻²⁴)^{3t}
+   * @return max(1, h0Max)·(1 + 2⁻²⁴)^{6t}
    */
   public static double gruHiddenBound(double h0Max, int t) {
     requireSigma("gruHiddenBound", "h0Max", h0Max);
     requireSteps("gruHiddenBound", t);
-    return Math.max(1, h0Max) * Math.pow(1 + 0x1p-24, 3.0 * t);
+    return Math.max(1, h0Max) * Math.pow(1 + 0x1p-24, 6.0 * t);
   }
 
   private static void requireSigma(String method, String name, double v) {

@@ -44,6 +44,32 @@ class RecurrentGrowthBoundsTest {
   }
 
   /**
+   * ALL_STEPS output: every h_{t−1} also receives its own upstream u_{t−1}, so the step bound
+   * gains + ‖u_{t−1}‖; the profile stays inside it for random cells of every kind.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"rnn", "relu", "lstm", "gru"})
+  void allStepsOutputAddsTheStepUpstream(String kind) {
+    Random rnd = new Random(3 + kind.hashCode());
+    for (int trial = 0; trial < 24; trial++) {
+      int m = 1 + rnd.nextInt(4);
+      int n = 1 + rnd.nextInt(9);
+      int steps = 2 + rnd.nextInt(10);
+      int b = 1 + rnd.nextInt(3);
+      double ws = trial % 2 == 0 ? 1 : 5;
+      SequenceLayer l = SequenceLayerTest.make(kind, m, n, steps, SequenceOutput.ALL_STEPS,
+          rnd.nextLong());
+      RecurrentBoundCheck.scale(l.weightHh(), ws);
+      float[] x = Reference.gaussian(rnd, b * steps * m, 1);
+      float[] h0 = Reference.gaussian(rnd, b * n, 0.5);
+      float[] c0 = Reference.gaussian(rnd, b * n, 2);
+      float[] u = Reference.gaussian(rnd, b * steps * n, trial % 3 == 0 ? 0.01 : 1);
+      RecurrentBoundCheck.Outcome o = RecurrentBoundCheck.run(l, x, b, h0, c0, u, 1);
+      assertTrue(o.worst() <= 1, "trial " + trial + ": " + o.detail());
+    }
+  }
+
+  /**
    * Adversarial: weights 30× PyTorch's scale and large biases (saturated gates, σ_max ≫ 1), a
    * relu RNN whose gradient grows by σ_max per step, a huge c_0 (the LSTM's ‖c‖∞ term), and
    * W_hh equal to its own top singular direction repeated (rank one, σ_max = ‖W‖_F).
