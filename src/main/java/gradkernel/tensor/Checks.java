@@ -78,6 +78,8 @@ public final class Checks {
    * views, see the row-major overload below); names both arguments and shapes.
    */
   public static void noOverlap(String nameA, Matrix a, String nameB, Matrix b) {
+    java.util.Objects.requireNonNull(a, nameA);
+    java.util.Objects.requireNonNull(b, nameB);
     noOverlap(nameA, a.data(), a.offset(), a.rows(), a.cols(), a.ld(), nameB, b.data(),
         b.offset(), b.rows(), b.cols(), b.ld());
   }
