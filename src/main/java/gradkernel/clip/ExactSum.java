@@ -12,7 +12,10 @@ import java.util.Arrays;
  *
  * <p>Representation: 136 signed 64-bit limbs of 32 bits each with lazily propagated carries
  * (each addition touches three limbs; carries are propagated every 2³⁰ additions and on reads).
- * Adding a term costs a few integer operations and allocates nothing; a merge costs 136 additions.
+ * Adding a term costs a few integer operations and allocates nothing. Only the span of limbs a sum
+ * has touched is cleared, merged, normalized and read, so the fixed cost of {@link #reset},
+ * {@link #add(ExactSum)} and a read follows the exponent range of the terms (a few limbs for a
+ * norm), not the 136 limbs of the whole range.
  * Not thread-safe: give each worker its own and merge. Serializable, so partial sums can travel
  * between machines (e.g. in a Spark {@code treeAggregate}).
  */
@@ -27,6 +30,9 @@ public final class ExactSum implements java.io.Serializable {
   private final long[] limb = new long[LIMBS];
   private transient long[] scratch; // rounding work space, made on the first read
   private int pending;
+  // Limbs outside [lo, hi] are zero; lo > hi when the sum is empty.
+  private int lo = LIMBS;
+  private int hi = -1;
   // the last rounding: |sum| ≈ roundMant·2^roundExp, sign roundSign (0 for an exact zero)
   private long roundMant;
   private long roundExp;
@@ -37,7 +43,11 @@ public final class ExactSum implements java.io.Serializable {
 
   /** Empties the sum for reuse. */
   public ExactSum reset() {
-    Arrays.fill(limb, 0);
+    if (hi >= 0) {
+      Arrays.fill(limb, lo, hi + 1, 0);
+    }
+    lo = LIMBS;
+    hi = -1;
     pending = 0;
     return this;
   }
@@ -79,6 +89,8 @@ public final class ExactSum implements java.io.Serializable {
     long c0 = (mant << sh) & MASK;
     long c1 = (mant >>> (32 - sh)) & MASK;
     long c2 = sh == 0 ? 0 : mant >>> (64 - sh);
+    lo = Math.min(lo, i);
+    hi = Math.max(hi, i + 2);
     if (q < 0) {
       limb[i] -= c0;
       limb[i + 1] -= c1;
@@ -100,9 +112,11 @@ public final class ExactSum implements java.io.Serializable {
       normalize();
       other.normalize();
     }
-    for (int i = 0; i < LIMBS; i++) {
+    for (int i = other.lo; i <= other.hi; i++) {
       limb[i] += other.limb[i];
     }
+    lo = Math.min(lo, other.lo);
+    hi = Math.max(hi, other.hi);
     pending += other.pending + 1;
     return this;
   }
@@ -110,8 +124,8 @@ public final class ExactSum implements java.io.Serializable {
   /** True when the sum is exactly zero. */
   public boolean isZero() {
     normalize();
-    for (long l : limb) {
-      if (l != 0) {
+    for (int i = lo; i <= hi; i++) {
+      if (limb[i] != 0) {
         return false;
       }
     }
@@ -121,7 +135,7 @@ public final class ExactSum implements java.io.Serializable {
   /** Sign of the sum: -1, 0 or 1. */
   public int signum() {
     normalize();
-    for (int i = LIMBS - 1; i >= 0; i--) {
+    for (int i = hi; i >= lo; i--) {
       if (limb[i] != 0) {
         return Long.signum(limb[i]);
       }
@@ -158,12 +172,23 @@ public final class ExactSum implements java.io.Serializable {
   /** Propagates carries so every limb but the top one is in [0, 2³²). */
   private void normalize() {
     long carry = 0;
-    for (int i = 0; i < LIMBS; i++) {
+    // Above hi every limb is zero: a carry of 0 ends the propagation there; a carry of -1 (a
+    // negative sum) sign-extends up to the top limb, as a full pass would.
+    for (int i = lo; i < LIMBS; i++) {
       long v = limb[i] + carry;
       carry = v >> 32;
-      limb[i] = i == LIMBS - 1 ? v : v & MASK;
-      if (i == LIMBS - 1 && carry != 0 && carry != -1) {
-        throw new ArithmeticException("ExactSum overflow"); // impossible within the stated range
+      if (i == LIMBS - 1) {
+        limb[i] = v;
+        if (carry != 0 && carry != -1) {
+          throw new ArithmeticException("ExactSum overflow"); // impossible within the range
+        }
+        hi = i;
+        break;
+      }
+      limb[i] = v & MASK;
+      if (i >= hi && carry == 0) {
+        hi = i;
+        break;
       }
     }
     pending = 0;
@@ -175,13 +200,16 @@ public final class ExactSum implements java.io.Serializable {
    */
   private void round() {
     normalize();
-    if (scratch == null) {
-      scratch = new long[LIMBS];
-    }
-    long[] m = scratch;
-    System.arraycopy(limb, 0, m, 0, LIMBS);
+    long[] m = limb; // read in place when the sum is ≥ 0 (the norms' case): no copy
     int sign = 1;
-    if (m[LIMBS - 1] < 0) {
+    int bottom = lo; // limbs below are zero
+    if (hi == LIMBS - 1 && limb[LIMBS - 1] < 0) {
+      if (scratch == null) {
+        scratch = new long[LIMBS];
+      }
+      m = scratch;
+      System.arraycopy(limb, 0, m, 0, LIMBS);
+      bottom = 0;
       sign = -1;
       long carry = 1; // two's complement negation over 32-bit limbs
 
@@ -191,11 +219,11 @@ public final class ExactSum implements java.io.Serializable {
         m[i] = v & MASK;
       }
     }
-    int t = LIMBS - 1;
-    while (t >= 0 && m[t] == 0) {
+    int t = Math.min(hi, LIMBS - 1);
+    while (t >= bottom && m[t] == 0) {
       t--;
     }
-    if (t < 0) {
+    if (t < bottom) {
       roundMant = 0;
       roundExp = 0;
       roundSign = 0;
@@ -204,7 +232,7 @@ public final class ExactSum implements java.io.Serializable {
     long l1 = t >= 1 ? m[t - 1] : 0;
     long l2 = t >= 2 ? m[t - 2] : 0;
     boolean sticky = false;
-    for (int i = t - 3; i >= 0 && !sticky; i--) {
+    for (int i = t - 3; i >= bottom && !sticky; i--) {
       sticky = m[i] != 0;
     }
     int lz = Long.numberOfLeadingZeros(m[t]) - 32; // 0..31

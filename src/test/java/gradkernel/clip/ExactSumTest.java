@@ -48,6 +48,52 @@ class ExactSumTest {
     }
   }
 
+  /**
+   * The sum tracks the span of limbs it has touched (reset, merge and reads work only there):
+   * one reused sum, read after every term while its sign flips and its magnitude jumps across the
+   * range, reset mid-way, and merged with sums of disjoint spans, always equals the exact sum.
+   */
+  @Test
+  void reusedSumsStayExactAcrossSignFlipsReadsResetsAndMerges() {
+    Random r = new Random(3);
+    ExactSum s = new ExactSum();
+    for (int trial = 0; trial < 40; trial++) {
+      List<Double> xs = new ArrayList<>();
+      for (int i = 0; i < 1 + r.nextInt(30); i++) {
+        double v = wild(r);
+        if (r.nextInt(4) == 0 && !xs.isEmpty()) {
+          v = -exact(xs).doubleValue() * (r.nextBoolean() ? 2 : 1); // flip the sign or cancel
+        }
+        xs.add(v);
+        s.add(v);
+        double want = exact(xs).doubleValue();
+        assertEquals(want, s.toDouble(), 0.0, "trial " + trial + " term " + i);
+        assertEquals(Double.compare(want, 0) == 0 ? 0 : (int) Math.signum(want), s.signum());
+        assertEquals(exact(xs).signum() == 0, s.isZero());
+      }
+      ExactSum small = new ExactSum().add(Math.scalb(1.0, -900)).add(-Math.scalb(3.0, -950));
+      ExactSum big = new ExactSum().add(Math.scalb(-5.0, 900));
+      s.add(small).add(big);
+      xs.add(Math.scalb(1.0, -900));
+      xs.add(-Math.scalb(3.0, -950));
+      xs.add(Math.scalb(-5.0, 900));
+      assertEquals(exact(xs).doubleValue(), s.toDouble(), 0.0, "merged, trial " + trial);
+      if (trial % 2 == 0) {
+        s.reset();
+        assertTrue(s.isZero());
+        assertEquals(0.0, s.toDouble());
+        xs.clear();
+      } else {
+        s.reset();
+        s.add(2.0);
+        assertEquals(2.0, s.toDouble(), 0.0);
+        assertEquals(Math.sqrt(2.0), s.sqrt(), 0.0);
+        s.reset();
+        xs.clear();
+      }
+    }
+  }
+
   @Test
   void mergeOrderAndPartitionDoNotChangeTheBits() {
     Random r = new Random(2);
