@@ -12,8 +12,7 @@ import java.util.Objects;
  * record's component-wise equality would mean either identity or an O(n) comparison; equality is
  * object identity.
  *
- * <p>{@code gradkernel.probe.Tensor} mirrors this class on purpose: it is the probe's own type
- * (its messages and output), converted from this one without copying the data.
+ * <p>{@code gradkernel.probe.Tensor} is the probe's view of this class (it wraps one, data shared).
  */
 public final class NamedArray {
   private final String name;

@@ -31,7 +31,7 @@ final class FloatData {
 
   /** The same array as a probe tensor (data shared, not copied). */
   static Tensor tensor(NamedArray a) {
-    return new Tensor(a.name(), a.shape(), a.data(), a.sourceDtype());
+    return new Tensor(a);
   }
 
   /** The arrays as probe tensors, in order. */
