@@ -6,7 +6,6 @@ import gradkernel.chain.Gru;
 import gradkernel.chain.Lstm;
 import gradkernel.chain.SequenceOutput;
 import gradkernel.chain.Tape;
-import gradkernel.kernel.Kernels;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
@@ -70,13 +69,8 @@ public class RecurrentBench {
   private float[] x;
   private float[] up;
   // gemm roof operands (time-major, like the layer's scratch)
-  private float[] gx;
-  private float[] gh;
-  private float[] gz;
-  private float[] gw;
-  private float[] gwGrad;
-  private float[] gdh;
-  private float[] gdx;
+  private GemmReplay lstmReplay;
+  private GemmReplay gruReplay;
   private LSTMImpl torchLstm;
   private GRUImpl torchGru;
   private Tensor torchX;
@@ -99,14 +93,8 @@ public class RecurrentBench {
     x = Data.uniform(B * T * M, 1, 3);
     up = new float[B * T * N];
     java.util.Arrays.fill(up, 1f);
-    int gn = 4 * N;
-    gx = Data.uniform(B * T * M, 1, 4);
-    gh = Data.uniform(B * (T + 1) * N, 1, 5);
-    gz = new float[B * T * gn];
-    gw = Data.uniform(gn * (M + N), 0.06, 6);
-    gwGrad = new float[gn * (M + N)];
-    gdh = new float[2 * B * N];
-    gdx = new float[B * T * M];
+    lstmReplay = new GemmReplay(4, false, B, T, M, N);
+    gruReplay = new GemmReplay(3, true, B, T, M, N);
 
     // Extract and load the natives, then one untimed call of each PyTorch layer.
     torch.set_num_threads(1);
@@ -164,38 +152,11 @@ public class RecurrentBench {
 
   @Benchmark
   public float[] lstmGemms() {
-    return layerGemms(4, false);
+    return lstmReplay.run();
   }
 
   @Benchmark
   public float[] gruGemms() {
-    return layerGemms(3, true);
-  }
-
-  /** The gemms of one forward + backward of the layer, same shapes and transposes, in order. */
-  private float[] layerGemms(int gates, boolean splitGru) {
-    Kernels k = Kernels.active();
-    int gn = gates * N;
-    int rows = B * T;
-    int hh = gn * M;
-    k.gemm(false, true, rows, gn, M, 1f, gx, 0, M, gw, 0, M, 0f, gz, 0, gn);
-    for (int t = 0; t < T; t++) {
-      int zt = t * B * gn;
-      if (splitGru) {
-        k.gemm(false, true, B, 2 * N, N, 1f, gh, t * B * N, N, gw, hh, N, 1f, gz, zt, gn);
-        k.gemm(false, true, B, N, N, 1f, gh, t * B * N, N, gw, hh + 2 * N * N, N, 1f, gz,
-            zt + 2 * N, gn);
-      } else {
-        k.gemm(false, true, B, gn, N, 1f, gh, t * B * N, N, gw, hh, N, 1f, gz, zt, gn);
-      }
-    }
-    for (int t = T; t >= 1; t--) {
-      k.gemm(false, false, B, N, gn, 1e-3f, gz, (t - 1) * B * gn, gn, gw, hh, N, 0f, gdh,
-          (t % 2) * B * N, N);
-    }
-    k.gemm(true, false, gn, M, rows, 1f, gz, 0, gn, gx, 0, M, 0f, gwGrad, 0, M);
-    k.gemm(true, false, gn, N, rows, 1f, gz, 0, gn, gh, 0, N, 0f, gwGrad, hh, N);
-    k.gemm(false, false, rows, M, gn, 1f, gz, 0, gn, gw, 0, M, 0f, gdx, 0, M);
-    return gwGrad;
+    return gruReplay.run();
   }
 }
