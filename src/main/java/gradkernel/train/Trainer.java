@@ -304,8 +304,9 @@ public final class Trainer {
       for (gradkernel.chain.Parameter p : headParams.tensors()) {
         String k = slot == null ? p.name() : Snapshot.stateKey(slot, p.name());
         String renamed = "1" + p.name().substring(1); // the readout is layer 1: "0.weight" → "1.weight"
-        t.put(slot == null ? renamed : Snapshot.stateKey(slot, renamed), b.tensors().get(k));
-        s.put(slot == null ? renamed : Snapshot.stateKey(slot, renamed), p.shape());
+        String key = slot == null ? renamed : Snapshot.stateKey(slot, renamed);
+        t.put(key, b.tensors().get(k));
+        s.put(key, p.shape());
       }
     }
     Map<String, String> m = new LinkedHashMap<>(a.metadata());
