@@ -1,5 +1,6 @@
 package gradkernel;
 
+import gradkernel.tensor.Parallelism;
 import static gradkernel.TestChains.dense;
 import static gradkernel.TestChains.random;
 
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Child-JVM half of {@link DeterminismTest}: computes every public numeric entry point on fixed
@@ -52,18 +52,18 @@ public final class DeterminismProbe {
   private static final int C = NormAccumulator.CHUNK;
 
   private final Map<String, String> out = new LinkedHashMap<>();
-  private final ForkJoinPool[] pools;
+  private final Parallelism[] pools;
 
-  private DeterminismProbe(ForkJoinPool[] pools) {
+  private DeterminismProbe(Parallelism[] pools) {
     this.pools = pools;
   }
 
   public static void main(String[] args) {
     int warm = Integer.parseInt(args[0]);
     List<String> sections = args.length > 1 ? List.of(args).subList(1, args.length) : SECTIONS;
-    ForkJoinPool[] pools = new ForkJoinPool[THREADS.length];
+    Parallelism[] pools = new Parallelism[THREADS.length];
     for (int i = 0; i < pools.length; i++) {
-      pools[i] = new ForkJoinPool(THREADS[i]);
+      pools[i] = Parallelism.threads(THREADS[i]);
     }
     String first = run(pools, sections);
     String last = first;
@@ -74,12 +74,9 @@ public final class DeterminismProbe {
     System.out.println("==");
     System.out.print(last);
     System.out.flush();
-    for (ForkJoinPool p : pools) {
-      p.shutdown();
-    }
   }
 
-  static String run(ForkJoinPool[] pools, List<String> sections) {
+  static String run(Parallelism[] pools, List<String> sections) {
     DeterminismProbe p = new DeterminismProbe(pools);
     for (String s : sections) {
       switch (s) {
@@ -166,7 +163,7 @@ public final class DeterminismProbe {
         put(name, c);
         for (int t : THREADS) {
           float[] cp = c0.clone();
-          Blas.gemmParallel(t, (ta ? Transpose.YES : Transpose.NO), (tb ? Transpose.YES : Transpose.NO), 1.5f, a, b, 0.25f, Matrix.of(cp, m, n));
+          Blas.gemm(Parallelism.threads(t), (ta ? Transpose.YES : Transpose.NO), (tb ? Transpose.YES : Transpose.NO), 1.5f, a, b, 0.25f, Matrix.of(cp, m, n));
           put(name + "/threads=" + t, cp);
         }
       }
@@ -308,11 +305,11 @@ public final class DeterminismProbe {
       put("clip/globalNorm/p=" + p, Clip.globalNorm(p, g));
       for (int i = p == 2 ? 0 : 1; i < pools.length; i += p == 2 ? 1 : 2) {
         put("clip/globalNorm/p=" + p + "/threads=" + THREADS[i],
-            Clip.globalNormParallel(pools[i], p, NonFinite.THROW, g));
+            Clip.globalNorm(pools[i], p, NonFinite.THROW, g));
       }
     }
     put("clip/globalNorm", Clip.globalNorm(g));
-    put("clip/globalNorm/threads=default", Clip.globalNormParallel(g));
+    put("clip/globalNorm/threads=default", Clip.globalNorm(Parallelism.allCores(), g));
     for (double p : new double[] {2, 3}) {
       float[][] seq = copy(g);
       String name = "clip/byGlobalNorm/p=" + p;
@@ -322,7 +319,7 @@ public final class DeterminismProbe {
         float[][] par = copy(g);
         String pname = name + "/threads=" + THREADS[i];
         put(pname + "/norm",
-            Clip.byGlobalNormParallel(pools[i], p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, par));
+            Clip.byGlobalNorm(pools[i], p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, par));
         putAll(pname, par);
       }
     }

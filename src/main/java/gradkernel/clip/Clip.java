@@ -2,9 +2,9 @@ package gradkernel.clip;
 
 import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Parallelism;
 import gradkernel.tensor.Vec;
 import java.util.Objects;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Overflow-safe gradient clipping over lists of float tensors, treated as one concatenated vector
@@ -252,69 +252,64 @@ public final class Clip {
         new double[1]);
   }
 
-  /**
-   * {@link #globalNorm(float[]...)} with chunk partials computed on a pool with one worker per
-   * core (the common pool if it is that large, else a library-owned daemon pool); bit-identical
-   * to the sequential result for any number of threads.
-   */
-  public static double globalNormParallel(float[]... grads) {
-    return globalNormParallel(ParallelNorm.defaultPool(), 2, NonFinite.THROW, grads);
+  /** {@link #globalNorm(float[]...)} (L2, THROW) on up to {@code par.threads()} threads. */
+  public static double globalNorm(Parallelism par, float[]... grads) {
+    return globalNorm(par, 2, NonFinite.THROW, grads);
+  }
+
+  /** {@link #byGlobalNorm(double, float[]...)} (L2, THROW) on up to par.threads() threads. */
+  public static double byGlobalNorm(Parallelism par, double maxNorm, float[]... grads) {
+    return byGlobalNorm(par, maxNorm, 2, NonFinite.THROW, grads);
   }
 
   /**
-   * {@link #globalNorm(double, NonFinite, float[]...)} on {@code pool}: bit-identical to the
-   * sequential result (same fixed chunks, same combination order) for any pool size.
+   * {@link #globalNorm(double, NonFinite, float[]...)} with chunk partials computed on up to
+   * {@code par.threads()} threads: bit-identical to the sequential result (same fixed chunks of
+   * {@value NormAccumulator#CHUNK} elements, same combination order) for every
+   * {@link Parallelism}.
    */
-  public static double globalNormParallel(ForkJoinPool pool, double p, NonFinite policy,
+  public static double globalNorm(Parallelism par, double p, NonFinite policy,
       float[]... grads) {
-    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(par, "par");
     Objects.requireNonNull(policy, "policy");
     NormAccumulator acc = NormAccumulator.of(p);
     ParallelNorm chunks = ParallelNorm.of(grads);
-    chunks.accumulate(pool, acc);
+    chunks.accumulate(par.threads(), acc);
     if (mustZero(acc, policy)) {
       for (float[] g : grads) {
         Scaling.zeroNonFinite(g, 0, g.length);
       }
-      chunks.accumulate(pool, acc.reset());
+      chunks.accumulate(par.threads(), acc.reset());
     }
     return acc.norm();
   }
 
   /**
-   * {@link #byGlobalNorm(double, float[]...)} with both passes split over a pool with one worker
-   * per core (as {@link #globalNormParallel(float[]...)}); results (norm and every clipped
-   * element) bit-identical to the sequential method.
+   * {@link #byGlobalNorm(double, double, NonFinite, float[]...)} with both passes on up to
+   * {@code par.threads()} threads; the norm and every clipped element bit-identical to the
+   * sequential method for every {@link Parallelism}.
    */
-  public static double byGlobalNormParallel(double maxNorm, float[]... grads) {
-    return byGlobalNormParallel(ParallelNorm.defaultPool(), maxNorm, 2, NonFinite.THROW,
-        grads);
-  }
-
-  /**
-   * {@link #byGlobalNorm(double, double, NonFinite, float[]...)} on {@code pool}; bit-identical
-   * to the sequential method for any pool size.
-   */
-  public static double byGlobalNormParallel(ForkJoinPool pool, double maxNorm, double p,
-      NonFinite policy, float[]... grads) {
+  public static double byGlobalNorm(Parallelism par, double maxNorm, double p, NonFinite policy,
+      float[]... grads) {
+    Objects.requireNonNull(par, "par");
     checkLimit("maxNorm", maxNorm);
     checkScalable(grads);
-    double norm = globalNormParallel(pool, p, policy, grads);
+    double norm = globalNorm(par, p, policy, grads);
     if (Double.isFinite(norm) && norm > maxNorm) {
-      ParallelNorm.of(grads).scale(pool, Scaling.coefficient(norm, maxNorm));
+      ParallelNorm.of(grads).scale(par.threads(), Scaling.coefficient(norm, maxNorm));
     }
     return norm;
   }
 
-  /** {@link #scaleToNorm} with the scaling pass split over {@code pool}. */
-  public static double scaleToNormParallel(ForkJoinPool pool, double norm, double maxNorm,
+  /** {@link #scaleToNorm(double, double, float[]...)} with the scaling on up to par threads. */
+  public static double scaleToNorm(Parallelism par, double norm, double maxNorm,
       float[]... grads) {
-    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(par, "par");
     double c = clipCoefficient(norm, maxNorm);
     checkScalable(grads);
     ParallelNorm chunks = ParallelNorm.of(grads);
     if (c < 1) {
-      chunks.scale(pool, c);
+      chunks.scale(par.threads(), c);
     }
     return c;
   }

@@ -35,8 +35,8 @@
  *       and clips the rest, returning the norm of the rest.</li>
  *   <li>Deterministic: tensors are cut into fixed 65536-element chunks whose partials are
  *       combined in tensor-then-chunk order, so results are bit-identical run to run and for any
- *       thread count; the {@code *Parallel} methods compute the same partials on a ForkJoin pool
- *       and are bit-identical to the sequential ones. Results can differ in the last bits between
+ *       thread count; the methods taking a {@link gradkernel.tensor.Parallelism} compute the same
+ *       partials on the library's shared workers and are bit-identical to the sequential ones. Results can differ in the last bits between
  *       vector widths (kernel blocking), within the stated bounds.</li>
  * </ul>
  *

@@ -1,25 +1,14 @@
 package gradkernel.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-
 /**
  * Splits C into column blocks (multiples of 64 columns, so blocks stay vector-aligned) and runs
- * the single-threaded gemm on each in a pool of daemon workers, one per core. The common pool is
- * not used: on a 2-core machine it has a single worker.
+ * the single-threaded gemm on each on the library's shared {@link Workers}. Each element of C is
+ * computed by one block with the operations of the single-threaded gemm, so the result is
+ * bit-identical for every thread count; the block width depends on the thread count (fewer,
+ * wider blocks on fewer threads), which is allowed because blocks never share an element of C.
  */
 final class ParallelGemm {
   private static final int ALIGN = 64;
-
-  private static final class Pool {
-    static final ForkJoinPool POOL = new ForkJoinPool(
-        Runtime.getRuntime().availableProcessors(), p -> {
-          var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-          t.setDaemon(true);
-          t.setName("gradkernel-gemm-" + t.getPoolIndex());
-          return t;
-        }, null, false);
-  }
 
   private ParallelGemm() {}
 
@@ -32,24 +21,12 @@ final class ParallelGemm {
       return;
     }
     int per = ((n + blocks - 1) / blocks + ALIGN - 1) / ALIGN * ALIGN;
-    RecursiveAction[] tasks = new RecursiveAction[blocks];
-    int count = 0;
-    for (int j = 0; j < n; j += per) {
-      int j0 = j;
-      int w = Math.min(per, n - j);
+    int count = (n + per - 1) / per;
+    Workers.run(threads, count, i -> {
+      int j0 = i * per;
+      int w = Math.min(per, n - j0);
       int bj = bOff + (transB ? j0 * ldb : j0);
-      tasks[count++] = new RecursiveAction() {
-        @Override protected void compute() {
-          kern.gemm(transA, transB, m, w, k, alpha, a, aOff, lda, b, bj, ldb, beta, c, cOff + j0,
-              ldc);
-        }
-      };
-    }
-    RecursiveAction[] run = java.util.Arrays.copyOf(tasks, count);
-    Pool.POOL.invoke(new RecursiveAction() {
-      @Override protected void compute() {
-        invokeAll(run);
-      }
+      kern.gemm(transA, transB, m, w, k, alpha, a, aOff, lda, b, bj, ldb, beta, c, cOff + j0, ldc);
     });
   }
 }

@@ -4,13 +4,13 @@ import gradkernel.clip.Clip;
 import gradkernel.clip.NonFiniteException;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.kernel.OptimizerKernels;
+import gradkernel.kernel.Workers;
+import gradkernel.tensor.Parallelism;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Base of the optimizers: the <b>fused step</b>. One call reads each tensor's weights w,
@@ -38,14 +38,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Determinism.</b> Each element's update depends only on that element and per-step
  * scalars (computed in double with StrictMath, rounded once to float), so the result is the same
- * for the Vector API kernels and the scalar twin, for {@link #stepParallel} with any number of
- * threads, and cold or warm. Steady-state steps allocate nothing (the parallel one at most the
- * pool's own bookkeeping).
+ * for the Vector API kernels and the scalar twin, for {@link #step(Parallelism, float)} with any
+ * {@link Parallelism}, and cold or warm. Steady-state steps allocate nothing, the parallel ones
+ * included.
  *
  * @param <O> the concrete optimizer, for fluent setters
  */
 public abstract class Optimizer<O extends Optimizer<O>> {
-  /** Elements per block of {@link #stepParallel}: fixed, never dependent on thread count. */
+  /** Elements per block of a parallel step: fixed, never dependent on the thread count. */
   public static final int BLOCK = 1 << 14;
 
   final ParameterSet params;
@@ -65,9 +65,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
   private int[] blockTensor;
   private int[] blockStart;
   private int[] blockLength;
-  private final AtomicInteger nextBlock = new AtomicInteger();
-  private RecursiveAction[] workers = new RecursiveAction[0];
-  private final Root root = new Root();
+  private final IntConsumer blockJob = this::updateBlock; // allocated once, not per step
   private float parallelClip;
 
   Optimizer(String kind, ParameterSet params, LearningRate lr) {
@@ -187,11 +185,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
    * false when skipped.
    */
   public final boolean step(float clip) {
-    if (!Float.isFinite(clip)) {
-      return nonFinite(null, clip);
-    }
-    checkClip(clip);
-    return apply(clip, null);
+    return step(Parallelism.SEQUENTIAL, clip);
   }
 
   /**
@@ -199,11 +193,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
    * {@code maxNorm} (finite, ≥ 0). A NaN or ∞ norm follows {@link OnNonFinite}.
    */
   public final boolean step(double norm, double maxNorm) {
-    checkMaxNorm(maxNorm);
-    if (!Double.isFinite(norm)) {
-      return nonFinite(null, norm);
-    }
-    return apply(clipCoefficient(norm, maxNorm), null);
+    return step(Parallelism.SEQUENTIAL, norm, maxNorm);
   }
 
   /**
@@ -218,30 +208,31 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     if (!Double.isFinite(norm)) {
       return nonFinite(acc, norm);
     }
-    return apply(clipCoefficient(norm, maxNorm), null);
+    return apply(clipCoefficient(norm, maxNorm), 1);
   }
 
   /**
    * {@link #step(float)} with the tensors cut into blocks of {@value #BLOCK} elements updated on
-   * {@code pool}'s workers: bit-identical to the sequential step for any parallelism.
+   * up to {@code par.threads()} threads: bit-identical to the sequential step for any
+   * {@link Parallelism}.
    */
-  public final boolean stepParallel(ForkJoinPool pool, float clip) {
-    Objects.requireNonNull(pool, "pool");
+  public final boolean step(Parallelism par, float clip) {
+    Objects.requireNonNull(par, "par");
     if (!Float.isFinite(clip)) {
       return nonFinite(null, clip);
     }
     checkClip(clip);
-    return apply(clip, pool);
+    return apply(clip, par.threads());
   }
 
-  /** {@link #step(double, double)} on {@code pool}, bit-identical to it. */
-  public final boolean stepParallel(ForkJoinPool pool, double norm, double maxNorm) {
-    Objects.requireNonNull(pool, "pool");
+  /** {@link #step(double, double)} on up to {@code par.threads()} threads, bit-identical to it. */
+  public final boolean step(Parallelism par, double norm, double maxNorm) {
+    Objects.requireNonNull(par, "par");
     checkMaxNorm(maxNorm);
     if (!Double.isFinite(norm)) {
       return nonFinite(null, norm);
     }
-    return apply(clipCoefficient(norm, maxNorm), pool);
+    return apply(clipCoefficient(norm, maxNorm), par.threads());
   }
 
   private boolean nonFinite(NormAccumulator acc, double value) {
@@ -256,7 +247,7 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     return false;
   }
 
-  private boolean apply(float clip, ForkJoinPool pool) {
+  private boolean apply(float clip, int threads) {
     double lr = schedule.at(steps);
     if (!(lr >= 0 && lr < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("lr: the schedule gave " + lr + " at step " + steps
@@ -264,12 +255,12 @@ public abstract class Optimizer<O extends Optimizer<O>> {
     }
     begin(steps + 1, lr);
     OptimizerKernels k = kernels;
-    if (pool == null) {
+    if (threads == 1) {
       for (int t = 0, n = params.count(); t < n; t++) {
         update(k, params.offset(t), params.length(t), params.decays(t), clip);
       }
     } else {
-      runParallel(pool, clip);
+      runParallel(threads, clip);
     }
     steps++;
     lastClip = clip;
@@ -393,21 +384,16 @@ public abstract class Optimizer<O extends Optimizer<O>> {
 
   // ---- parallel machinery ----
 
-  private void runParallel(ForkJoinPool pool, float clip) {
+  private void runParallel(int threads, float clip) {
     if (blockTensor == null) {
       cutBlocks();
     }
-    int threads = Math.max(1, pool.getParallelism());
-    if (workers.length != threads) {
-      workers = new RecursiveAction[threads];
-      for (int i = 0; i < threads; i++) {
-        workers[i] = new Worker();
-      }
-    }
     parallelClip = clip;
-    nextBlock.set(0);
-    root.reinitialize();
-    pool.invoke(root);
+    Workers.run(threads, blockTensor.length, blockJob);
+  }
+
+  private void updateBlock(int b) {
+    update(kernels, blockStart[b], blockLength[b], params.decays(blockTensor[b]), parallelClip);
   }
 
   private void cutBlocks() {
@@ -425,31 +411,6 @@ public abstract class Optimizer<O extends Optimizer<O>> {
         blockStart[b] = params.offset(t) + s;
         blockLength[b] = Math.min(BLOCK, params.length(t) - s);
         b++;
-      }
-    }
-  }
-
-  private final class Root extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected void compute() {
-      for (RecursiveAction w : workers) {
-        w.reinitialize();
-      }
-      invokeAll(workers);
-    }
-  }
-
-  private final class Worker extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected void compute() {
-      OptimizerKernels k = kernels;
-      float clip = parallelClip;
-      for (int b; (b = nextBlock.getAndIncrement()) < blockTensor.length; ) {
-        update(k, blockStart[b], blockLength[b], params.decays(blockTensor[b]), clip);
       }
     }
   }

@@ -160,26 +160,20 @@ public final class Blas {
    */
   public static void gemm(Transpose transA, Transpose transB, float alpha, Matrix a, Matrix b,
       float beta, Matrix c) {
-    gemmParallel(1, transA, transB, alpha, a, b, beta, c);
+    gemm(Parallelism.SEQUENTIAL, transA, transB, alpha, a, b, beta, c);
   }
 
   /**
    * {@link #gemm(Transpose, Transpose, float, Matrix, Matrix, float, Matrix) gemm} on up to
-   * {@code threads} workers (blocks of 64·j columns of C), bit-identical to the single-threaded
-   * result for every thread count. The library's parallelism policy, here as in
-   * {@code Clip.*Parallel}: work is split into fixed blocks whose results do not depend on how
-   * many workers run them, on a library-owned pool of daemon threads (one per core), never on
-   * the caller's thread count. Worth it from about 10⁷ flops; {@code threads = 1} is
-   * {@code gemm}.
+   * {@code par.threads()} threads (blocks of 64·j columns of C), bit-identical to the
+   * single-threaded result for every {@link Parallelism}. Worth it from about 10⁷ flops.
    *
-   * @param threads upper bound on concurrent workers, ≥ 1 (more than the cores is allowed, useless)
-   * @throws IllegalArgumentException if threads &lt; 1 or the shapes disagree (before C is written)
+   * @throws NullPointerException naming the argument, if any argument is null
+   * @throws IllegalArgumentException naming the shapes, before C is written, if they disagree
    */
-  public static void gemmParallel(int threads, Transpose transA, Transpose transB, float alpha,
+  public static void gemm(Parallelism par, Transpose transA, Transpose transB, float alpha,
       Matrix a, Matrix b, float beta, Matrix c) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
+    Objects.requireNonNull(par, "par");
     Objects.requireNonNull(transA, "transA");
     Objects.requireNonNull(transB, "transB");
     Objects.requireNonNull(a, "a");
@@ -198,7 +192,7 @@ public final class Blas {
     }
     disjoint("gemm: C", c, "A", a);
     disjoint("gemm: C", c, "B", b);
-    K.gemmParallel(threads, ta, tb, m, n, k, alpha, a.data(), a.offset(), a.ld(),
+    K.gemmParallel(par.threads(), ta, tb, m, n, k, alpha, a.data(), a.offset(), a.ld(),
         b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
   }
 

@@ -1,8 +1,10 @@
 package gradkernel.train;
 
 import gradkernel.io.Json;
+import gradkernel.kernel.Workers;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
+import gradkernel.tensor.Parallelism;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,10 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code gradkernel experiment pascanu [--quick]}: the success rate of a tanh RNN without and
@@ -119,43 +117,31 @@ public final class Experiment {
       }
     }
     long start = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(o.threads());
-    try {
-      List<Future<TrainResult>> futures = new ArrayList<>();
-      for (TrainConfig c : cfgs) {
-        futures.add(pool.submit(() -> new Trainer(c).run()));
-      }
-      List<Run> runs = new ArrayList<>();
-      int per = VARIANTS.size() * o.seeds();
-      for (int i = 0; i < cfgs.size(); i++) {
-        TrainResult r = futures.get(i).get();
+    TrainResult[] results = new TrainResult[cfgs.size()];
+    int per = VARIANTS.size() * o.seeds();
+    int[] done = {0};
+    // runs are independent: the shared workers take them in any order, each result has its slot
+    Workers.run(o.threads(), cfgs.size(), i -> {
+      TrainResult r = new Trainer(cfgs.get(i)).run();
+      results[i] = r;
+      if (!o.quiet()) {
         TrainConfig c = cfgs.get(i);
         Variant v = VARIANTS.get(i % per / o.seeds());
-        runs.add(new Run(v, c.steps(), c.seed(), r));
-        if (!o.quiet()) {
+        synchronized (done) {
           err.printf(Locale.ROOT, "gradkernel: [%d/%d] T %d, %s, seed %d: %s (held-out %s%s) "
-              + "%.1f s, elapsed %s%n", i + 1, cfgs.size(), c.steps(), v.label(), c.seed(),
+              + "%.1f s, elapsed %s%n", ++done[0], cfgs.size(), c.steps(), v.label(), c.seed(),
               r.solved() ? "solved" : "not solved", ProgressLine.num(r.testLoss()),
               r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " non-finite steps skipped" : "",
               r.seconds(), ProgressLine.duration((System.nanoTime() - start) / 1e9));
         }
       }
-      return runs;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProbeFailure("interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error er) {
-        throw er;
-      }
-      throw new ProbeFailure("a run failed: " + c);
-    } finally {
-      pool.shutdownNow();
+    });
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < cfgs.size(); i++) {
+      TrainConfig c = cfgs.get(i);
+      runs.add(new Run(VARIANTS.get(i % per / o.seeds()), c.steps(), c.seed(), results[i]));
     }
+    return runs;
   }
 
   /**
@@ -166,7 +152,7 @@ public final class Experiment {
   static double estimate(Options o, List<TrainConfig> cfgs) {
     TrainConfig b = o.base();
     TrainConfig cal = b.toBuilder().cell("lstm").steps(o.lengths()[0]).iterations(100).seed(1)
-        .threads(1).testSize(b.batch()).evalEvery(100).build();
+        .testSize(b.batch()).evalEvery(100).build();
     new Trainer(cal).run();
     TrainResult r = new Trainer(cal.withSeed(2)).run();
     double perStepT = r.seconds() / (100.0 * cal.steps());
@@ -379,7 +365,7 @@ public final class Experiment {
         case "--lr" -> lr = in.positive(false);
         case "--clip-norm" -> clip = in.positive(true);
         case "--init" -> init = in.choice(TrainConfig.INITS);
-        case "--threads" -> threads = in.intIn(1, 1024);
+        case "--threads" -> threads = in.intIn(1, Parallelism.MAX_THREADS);
         case "--format" -> json = in.json();
         case "--plot" -> plot = in.file();
         default -> throw in.error(in.isOption() ? "unknown option '" + a + "'"

@@ -5,6 +5,7 @@ import gradkernel.io.Json;
 import gradkernel.io.WeightFormat;
 import gradkernel.probe.ProbeFailure;
 import gradkernel.probe.UsageException;
+import gradkernel.tensor.Parallelism;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -321,7 +322,7 @@ public final class TrainCli {
         case "--init" -> init = in.choice(TrainConfig.INITS);
         case "--gain" -> gain = in.positive(false);
         case "--seed" -> seed = in.longValue();
-        case "--threads" -> threads = in.intIn(1, 1024);
+        case "--threads" -> threads = in.intIn(1, Parallelism.MAX_THREADS);
         case "--test-size" -> testSize = in.intIn(1, 1_000_000);
         case "--eval-every" -> evalEvery = in.intIn(1, 100_000_000);
         case "--format" -> json = in.json();
@@ -352,8 +353,8 @@ public final class TrainCli {
       Task.of(task, t, classes, seed);
       return new Options(TrainConfig.builder(task).classes(classes).cell(cell).hidden(hidden)
           .steps(t).batch(batch).iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip)
-          .init(init).gain(gain).seed(seed).threads(threads).testSize(testSize)
-          .evalEvery(evalEvery).build(), json, log, plot, quiet, save);
+          .init(init).gain(gain).seed(seed).parallelism(Parallelism.threads(threads))
+          .testSize(testSize).evalEvery(evalEvery).build(), json, log, plot, quiet, save);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package gradkernel.train;
 
+import gradkernel.tensor.Parallelism;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public final class TrainConfig {
   private final String init;
   private final double gain;
   private final long seed;
-  private final int threads;
+  private final Parallelism parallelism;
   private final int testSize;
   private final int evalEvery;
 
@@ -52,7 +53,7 @@ public final class TrainConfig {
     String init = b.init;
     double gain = b.gain;
     long seed = b.seed;
-    int threads = b.threads;
+    Parallelism parallelism = Objects.requireNonNull(b.parallelism, "parallelism");
     int testSize = b.testSize;
     int evalEvery = b.evalEvery;
     if (Double.isNaN(lr)) {
@@ -85,7 +86,6 @@ public final class TrainConfig {
     positive("hidden", hidden);
     positive("batch", batch);
     positive("iterations", iterations);
-    positive("threads", threads);
     positive("testSize", testSize);
     if (steps < 2) {
       throw new IllegalArgumentException("steps: T must be >= 2, got " + steps);
@@ -120,7 +120,7 @@ public final class TrainConfig {
     this.init = init;
     this.gain = gain;
     this.seed = seed;
-    this.threads = threads;
+    this.parallelism = parallelism;
     this.testSize = testSize;
     this.evalEvery = evalEvery;
   }
@@ -145,7 +145,7 @@ public final class TrainConfig {
     b.init = init;
     b.gain = gain;
     b.seed = seed;
-    b.threads = threads;
+    b.parallelism = parallelism;
     b.testSize = testSize;
     b.evalEvery = evalEvery;
     return b;
@@ -216,9 +216,12 @@ public final class TrainConfig {
     return seed;
   }
 
-  /** Threads for the forward/backward of the batch's fixed {@link gradkernel.chain.BatchBlocks} (≥ 1; the same bits for any value). */
-  public int threads() {
-    return threads;
+  /**
+   * Threads for the forward/backward of the batch's fixed {@link gradkernel.chain.BatchBlocks}
+   * (the same bits for any value; default {@link Parallelism#SEQUENTIAL}).
+   */
+  public Parallelism parallelism() {
+    return parallelism;
   }
 
   /** The testSize: held-out examples (a multiple of batch is used: rounded up). */
@@ -282,17 +285,17 @@ public final class TrainConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TrainConfig c && task.equals(c.task) && classes == c.classes && cell.equals(c.cell) && hidden == c.hidden && steps == c.steps && batch == c.batch && iterations == c.iterations && optimizer.equals(c.optimizer) && Double.compare(lr, c.lr) == 0 && Double.compare(clipNorm, c.clipNorm) == 0 && init.equals(c.init) && Double.compare(gain, c.gain) == 0 && seed == c.seed && threads == c.threads && testSize == c.testSize && evalEvery == c.evalEvery;
+    return o instanceof TrainConfig c && task.equals(c.task) && classes == c.classes && cell.equals(c.cell) && hidden == c.hidden && steps == c.steps && batch == c.batch && iterations == c.iterations && optimizer.equals(c.optimizer) && Double.compare(lr, c.lr) == 0 && Double.compare(clipNorm, c.clipNorm) == 0 && init.equals(c.init) && Double.compare(gain, c.gain) == 0 && seed == c.seed && parallelism.equals(c.parallelism) && testSize == c.testSize && evalEvery == c.evalEvery;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr, clipNorm, init, gain, seed, threads, testSize, evalEvery);
+    return Objects.hash(task, classes, cell, hidden, steps, batch, iterations, optimizer, lr, clipNorm, init, gain, seed, parallelism, testSize, evalEvery);
   }
 
   @Override
   public String toString() {
-    return "TrainConfig[" + "task=" + task + ", " + "classes=" + classes + ", " + "cell=" + cell + ", " + "hidden=" + hidden + ", " + "steps=" + steps + ", " + "batch=" + batch + ", " + "iterations=" + iterations + ", " + "optimizer=" + optimizer + ", " + "lr=" + lr + ", " + "clipNorm=" + clipNorm + ", " + "init=" + init + ", " + "gain=" + gain + ", " + "seed=" + seed + ", " + "threads=" + threads + ", " + "testSize=" + testSize + ", " + "evalEvery=" + evalEvery + "]";
+    return "TrainConfig[" + "task=" + task + ", " + "classes=" + classes + ", " + "cell=" + cell + ", " + "hidden=" + hidden + ", " + "steps=" + steps + ", " + "batch=" + batch + ", " + "iterations=" + iterations + ", " + "optimizer=" + optimizer + ", " + "lr=" + lr + ", " + "clipNorm=" + clipNorm + ", " + "init=" + init + ", " + "gain=" + gain + ", " + "seed=" + seed + ", " + "parallelism=" + parallelism.threads() + ", " + "testSize=" + testSize + ", " + "evalEvery=" + evalEvery + "]";
   }
 
   /**
@@ -314,7 +317,7 @@ public final class TrainConfig {
     private String init = "default";
     private double gain = 1.0;
     private long seed = 1;
-    private int threads = 1;
+    private Parallelism parallelism = Parallelism.SEQUENTIAL;
     private int testSize = 256;
     private int evalEvery = 0;
 
@@ -400,9 +403,9 @@ public final class TrainConfig {
       return this;
     }
 
-    /** Sets the threads: worker threads for the optimizer step (≥ 1; results do not depend on it). */
-    public Builder threads(int threads) {
-      this.threads = threads;
+    /** Sets the parallelism of the batch's forward/backward (results do not depend on it). */
+    public Builder parallelism(Parallelism parallelism) {
+      this.parallelism = parallelism;
       return this;
     }
 

@@ -15,6 +15,7 @@ import gradkernel.chain.SequenceOutput;
 import gradkernel.chain.Tape;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.init.Init;
+import gradkernel.kernel.Workers;
 import gradkernel.loss.CrossEntropyLoss;
 import gradkernel.loss.MseLoss;
 import gradkernel.loss.Reduction;
@@ -346,46 +347,45 @@ public final class Trainer {
     double maxNorm = 0;
     int clipped = 0;
     double[] eval = new double[2];
-    try (BlockRunner runner = new BlockRunner(Math.min(cfg.threads(), blocks.count()))) {
-      for (int k = 0; k < total; k++) {
-        task.trainBatch(k, b, work.x, task.classification() ? null : work.y,
-            task.classification() ? work.labels : null);
-        double loss = work.trainStep(runner);
-        double norm = globalNorm(acc);
-        float clip = !Double.isFinite(norm) ? Float.NaN
-            : cfg.clips() ? Optimizer.clipCoefficient(norm, cfg.clipNorm()) : 1f;
-        boolean applied = seqOpt.step(clip);
-        applied &= headOpt.step(clip);
-        if (Double.isFinite(norm)) {
-          maxNorm = Math.max(maxNorm, norm);
-        }
-        if (applied && clip < 1f) {
-          clipped++;
-        }
-        int ev = monitor.step(loss, norm, applied ? clip : Double.NaN, !applied);
-        work.hiddenGradientNorms(slot0, rep.hiddenGrad);
-        boolean evaluate = (k + 1) % evalEvery == 0 || k == total - 1;
-        if (evaluate) {
-          work.evaluate(runner, eval);
-          history.test(k, eval[0]);
-        }
-        history.record(k, loss, norm, rep.hiddenGrad);
-        rep.step = k;
-        rep.total = total;
-        rep.loss = loss;
-        rep.evaluated = evaluate;
-        if (evaluate) {
-          rep.testLoss = eval[0];
-        }
-        rep.gradNorm = norm;
-        rep.clip = applied ? clip : Float.NaN;
-        rep.skipped = !applied;
-        rep.events = ev;
-        rep.eventTotal = totalEvents(monitor);
-        rep.clipped = clipped;
-        rep.seconds = (System.nanoTime() - start) / 1e9;
-        listener.step(rep);
+    int threads = cfg.parallelism().threads();
+    for (int k = 0; k < total; k++) {
+      task.trainBatch(k, b, work.x, task.classification() ? null : work.y,
+          task.classification() ? work.labels : null);
+      double loss = work.trainStep(threads);
+      double norm = globalNorm(acc);
+      float clip = !Double.isFinite(norm) ? Float.NaN
+          : cfg.clips() ? Optimizer.clipCoefficient(norm, cfg.clipNorm()) : 1f;
+      boolean applied = seqOpt.step(clip);
+      applied &= headOpt.step(clip);
+      if (Double.isFinite(norm)) {
+        maxNorm = Math.max(maxNorm, norm);
       }
+      if (applied && clip < 1f) {
+        clipped++;
+      }
+      int ev = monitor.step(loss, norm, applied ? clip : Double.NaN, !applied);
+      work.hiddenGradientNorms(slot0, rep.hiddenGrad);
+      boolean evaluate = (k + 1) % evalEvery == 0 || k == total - 1;
+      if (evaluate) {
+        work.evaluate(threads, eval);
+        history.test(k, eval[0]);
+      }
+      history.record(k, loss, norm, rep.hiddenGrad);
+      rep.step = k;
+      rep.total = total;
+      rep.loss = loss;
+      rep.evaluated = evaluate;
+      if (evaluate) {
+        rep.testLoss = eval[0];
+      }
+      rep.gradNorm = norm;
+      rep.clip = applied ? clip : Float.NaN;
+      rep.skipped = !applied;
+      rep.events = ev;
+      rep.eventTotal = totalEvents(monitor);
+      rep.clipped = clipped;
+      rep.seconds = (System.nanoTime() - start) / 1e9;
+      listener.step(rep);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double trivial = trivialLoss(work.x, work.y, work.labels);
@@ -484,14 +484,14 @@ public final class Trainer {
     }
 
     /**
-     * Forward and backward of every block of the batch in x/y/labels on the runner's threads,
+     * Forward and backward of every block of the batch in x/y/labels on up to {@code threads} threads,
      * then the block gradients summed in block order into the parameter sets' buffers. Returns
      * the batch's mean loss (block sums added in block order).
      */
-    double trainStep(BlockRunner runner) {
+    double trainStep(int threads) {
       long n = targetCount();
       scale = (float) (n == 0 ? 1.0 : 1.0 / n);
-      runner.run(trainJob, blocks.count());
+      Workers.run(threads, blocks.count(), trainJob);
       BatchBlocks.sum(seqGrads, blocks.count(), seqParams.grads());
       BatchBlocks.sum(headGrads, blocks.count(), headParams.grads());
       double sum = 0;
@@ -597,9 +597,9 @@ public final class Trainer {
     /**
      * Held-out loss (eval[0]: MSE or mean cross-entropy over targets) and accuracy (eval[1],
      * argmax over the targeted rows; NaN for regression), in chunks of one training batch, each
-     * chunk's blocks on the runner's threads and added in block order.
+     * chunk's blocks on up to {@code threads} threads and added in block order.
      */
-    void evaluate(BlockRunner runner, double[] eval) {
+    void evaluate(int threads, double[] eval) {
       int b = cfg.batch();
       double lossSum = 0;
       long n = 0;
@@ -607,7 +607,7 @@ public final class Trainer {
       for (int first = 0; first < testSize; first += b) {
         task.testBatch(first, b, x, task.classification() ? null : y,
             task.classification() ? labels : null);
-        runner.run(evalJob, blocks.count());
+        Workers.run(threads, blocks.count(), evalJob);
         for (int k = 0; k < blocks.count(); k++) {
           lossSum += loss[k];
           n += targets[k];

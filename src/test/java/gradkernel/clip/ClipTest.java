@@ -1,5 +1,6 @@
 package gradkernel.clip;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,7 +99,7 @@ class ClipTest {
       assertThrows(IllegalArgumentException.class, () -> Clip.clipCoefficient(5, bad));
       assertThrows(IllegalArgumentException.class, () -> Clip.clipCoefficient(bad, 1));
       assertThrows(IllegalArgumentException.class, () -> Clip.scaleToNorm(bad, 1, g));
-      assertThrows(IllegalArgumentException.class, () -> Clip.byGlobalNormParallel(bad, g));
+      assertThrows(IllegalArgumentException.class, () -> Clip.byGlobalNorm(Parallelism.allCores(), bad, g));
     }
     for (double p : new double[] {Double.NaN, 0.5, 0, -2, Double.NEGATIVE_INFINITY}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -126,8 +127,8 @@ class ClipTest {
     assertEquals(0.0, Clip.globalNorm(3, new float[0]));
     assertEquals(0.0, Clip.globalNorm(Double.POSITIVE_INFINITY));
     assertEquals(0.0, Clip.byGlobalNorm(0, new float[0]));
-    assertEquals(0.0, Clip.byGlobalNormParallel(1));
-    assertEquals(0.0, Clip.globalNormParallel(new float[0]));
+    assertEquals(0.0, Clip.byGlobalNorm(Parallelism.allCores(), 1));
+    assertEquals(0.0, Clip.globalNorm(Parallelism.allCores(), new float[0]));
     assertEquals(0.0, Clip.byValue(0, new float[0]));
     assertEquals(0.0, Clip.byNorm(0, new float[0]));
     assertEquals(0, Clip.byTensorNorms(0, NonFinite.THROW, new double[0]));

@@ -1,5 +1,6 @@
 package gradkernel.clip;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.tensor.Matrix;
 import java.util.Random;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -29,20 +29,16 @@ class HostileClipTest {
     float[] h = Ref.tensor(r, 10, 10);
     float[][] twice = {g, h, g};
     String pos = "grads[0] and grads[2]";
-    ForkJoinPool pool = new ForkJoinPool(2);
-    try {
-      rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1, twice));
-      rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1e30, 2, NonFinite.ZERO, twice));
-      rejectsUntouched(pos, twice, () -> Clip.byGlobalNormParallel(1, twice));
-      rejectsUntouched(pos, twice,
-          () -> Clip.byGlobalNormParallel(pool, 1, 3, NonFinite.THROW, twice));
-      rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(10, 1, twice));
-      rejectsUntouched(pos, twice, () -> Clip.scaleToNormParallel(pool, 10, 1, twice));
-      rejectsUntouched(pos, twice,
-          () -> Clip.byTensorNorms(1, NonFinite.THROW, new double[3], twice));
-    } finally {
-      pool.shutdown();
-    }
+    Parallelism pool = Parallelism.threads(2);
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1, twice));
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1e30, 2, NonFinite.ZERO, twice));
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(Parallelism.allCores(), 1, twice));
+    rejectsUntouched(pos, twice,
+        () -> Clip.byGlobalNorm(pool, 1, 3, NonFinite.THROW, twice));
+    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(10, 1, twice));
+    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(pool, 10, 1, twice));
+    rejectsUntouched(pos, twice,
+        () -> Clip.byTensorNorms(1, NonFinite.THROW, new double[3], twice));
   }
 
   /** Above 256 tensors the check sorts identity hashes: still exact, both ways. */

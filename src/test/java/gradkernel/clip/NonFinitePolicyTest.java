@@ -1,11 +1,11 @@
 package gradkernel.clip;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +34,7 @@ class NonFinitePolicyTest {
     (p, g) -> Clip.byGlobalNorm(1.0, 2, p, g),
     (p, g) -> Clip.byGlobalNorm(1.0, 3, p, g),
     (p, g) -> Clip.byValue(0.5, p, g),
-    (p, g) -> Clip.byGlobalNormParallel(ForkJoinPool.commonPool(), 1.0, 2, p, g),
+    (p, g) -> Clip.byGlobalNorm(Parallelism.allCores(), 1.0, 2, p, g),
     (p, g) -> Clip.byTensorNorms(1.0, p, new double[3], g),
   };
 

@@ -1,30 +1,22 @@
 package gradkernel.clip;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import java.util.concurrent.ForkJoinPool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The parallel entry points are bit-identical to the sequential ones for any pool size. */
 class ParallelClipTest {
   static final int C = NormAccumulator.CHUNK;
-  static ForkJoinPool[] pools;
+  static Parallelism[] pools;
 
   @BeforeAll
   static void pools() {
-    pools = new ForkJoinPool[] {new ForkJoinPool(1), new ForkJoinPool(2), new ForkJoinPool(3),
-        new ForkJoinPool(5), ForkJoinPool.commonPool()};
-  }
-
-  @AfterAll
-  static void shutdown() {
-    for (int i = 0; i < pools.length - 1; i++) {
-      pools[i].shutdown();
-    }
+    pools = new Parallelism[] {Parallelism.SEQUENTIAL, Parallelism.threads(2),
+        Parallelism.threads(3), Parallelism.threads(5), Parallelism.allCores()};
   }
 
   static float[][] chunkEdges(long seed) {
@@ -42,25 +34,25 @@ class ParallelClipTest {
     float[][] g = chunkEdges(1);
     for (double p : new double[] {1, 2, 2.5, 3, Double.POSITIVE_INFINITY}) {
       double seq = Clip.globalNorm(p, g);
-      for (ForkJoinPool pool : pools) {
-        double par = Clip.globalNormParallel(pool, p, NonFinite.THROW, g);
+      for (Parallelism pool : pools) {
+        double par = Clip.globalNorm(pool, p, NonFinite.THROW, g);
         assertEquals(Double.doubleToRawLongBits(seq), Double.doubleToRawLongBits(par),
-            "p=" + p + " pool " + pool.getParallelism());
+            "p=" + p + " pool " + pool.threads());
       }
     }
-    assertEquals(Clip.globalNorm(g), Clip.globalNormParallel(g));
+    assertEquals(Clip.globalNorm(g), Clip.globalNorm(Parallelism.allCores(), g));
   }
 
   @Test
   void clipBitIdenticalForEveryPoolSize() {
-    for (ForkJoinPool pool : pools) {
+    for (Parallelism pool : pools) {
       float[][] seq = chunkEdges(2);
       float[][] par = Ref.copy(seq);
       double n = Clip.byGlobalNorm(1e-3, seq);
-      assertEquals(n, Clip.byGlobalNormParallel(pool, 1e-3, 2, NonFinite.THROW, par));
-      assertTrue(Ref.bitEqual(seq, par), "pool " + pool.getParallelism());
+      assertEquals(n, Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, par));
+      assertTrue(Ref.bitEqual(seq, par), "pool " + pool.threads());
       float[][] again = Ref.copy(chunkEdges(2));
-      assertEquals(n, Clip.byGlobalNormParallel(1e-3, again));
+      assertEquals(n, Clip.byGlobalNorm(Parallelism.allCores(), 1e-3, again));
       assertTrue(Ref.bitEqual(seq, again));
     }
   }
@@ -72,22 +64,22 @@ class ParallelClipTest {
     seq[2][0] = Float.POSITIVE_INFINITY;
     float[][] par = Ref.copy(seq);
     double n = Clip.byGlobalNorm(0.5, 2, NonFinite.ZERO, seq);
-    assertEquals(n, Clip.byGlobalNormParallel(pools[1], 0.5, 2, NonFinite.ZERO, par));
+    assertEquals(n, Clip.byGlobalNorm(pools[1], 0.5, 2, NonFinite.ZERO, par));
     assertTrue(Ref.bitEqual(seq, par));
 
     float[][] a = chunkEdges(4);
     float[][] b = Ref.copy(a);
     double norm = Clip.globalNorm(a);
-    assertEquals(Clip.scaleToNorm(norm, 2, a), Clip.scaleToNormParallel(pools[2], norm, 2, b));
+    assertEquals(Clip.scaleToNorm(norm, 2, a), Clip.scaleToNorm(pools[2], norm, 2, b));
     assertTrue(Ref.bitEqual(a, b));
   }
 
   @Test
   void sameResultRunToRun() {
     float[][] g = chunkEdges(9);
-    long first = Double.doubleToRawLongBits(Clip.globalNormParallel(g));
+    long first = Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), g));
     for (int i = 0; i < 5; i++) {
-      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNormParallel(g)));
+      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), g)));
       assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(g)));
     }
   }
@@ -107,22 +99,18 @@ class ParallelClipTest {
     }
     float[][] clipped = Ref.copy(g);
     long norm = Double.doubleToRawLongBits(Clip.byGlobalNorm(1e-3, clipped));
-    ForkJoinPool[] byThreads = {pools[0], pools[1], pools[2], new ForkJoinPool(4)};
-    try {
-      for (int round = 0; round < 30; round++) {
-        for (ForkJoinPool pool : byThreads) {
-          String where = "round " + round + ", " + pool.getParallelism() + " threads";
-          assertEquals(norm, Double.doubleToRawLongBits(
-              Clip.globalNormParallel(pool, 2, NonFinite.THROW, g)), where);
-          float[][] par = Ref.copy(g);
-          assertEquals(norm, Double.doubleToRawLongBits(
-              Clip.byGlobalNormParallel(pool, 1e-3, 2, NonFinite.THROW, par)), where);
-          assertTrue(Ref.bitEqual(clipped, par), where);
-        }
-        assertEquals(norm, Double.doubleToRawLongBits(Clip.globalNorm(g)), "round " + round);
+    Parallelism[] byThreads = {pools[0], pools[1], pools[2], Parallelism.threads(4)};
+    for (int round = 0; round < 30; round++) {
+      for (Parallelism pool : byThreads) {
+        String where = "round " + round + ", " + pool.threads() + " threads";
+        assertEquals(norm, Double.doubleToRawLongBits(
+            Clip.globalNorm(pool, 2, NonFinite.THROW, g)), where);
+        float[][] par = Ref.copy(g);
+        assertEquals(norm, Double.doubleToRawLongBits(
+            Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, par)), where);
+        assertTrue(Ref.bitEqual(clipped, par), where);
       }
-    } finally {
-      byThreads[3].shutdown();
+      assertEquals(norm, Double.doubleToRawLongBits(Clip.globalNorm(g)), "round " + round);
     }
   }
 }

@@ -1,5 +1,6 @@
 package gradkernel.optim;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,6 @@ import gradkernel.clip.NormAccumulator;
 import gradkernel.kernel.OptimizerKernels;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class FusedStepTest {
       assertFalse(opt.step(acc, 1.0));
       assertFalse(opt.step(acc.norm(), 1.0));
       assertFalse(opt.step(Float.NaN));
-      assertFalse(opt.stepParallel(ForkJoinPool.commonPool(), Float.POSITIVE_INFINITY));
+      assertFalse(opt.step(Parallelism.threads(2), Float.POSITIVE_INFINITY));
       Nets.assertSameBits(before, Nets.buffers(p), "skip " + bad);
       assertEquals(skipped + 4, opt.skipped());
       assertEquals(3, opt.steps());
@@ -142,32 +142,24 @@ class FusedStepTest {
     Optimizer<?> s = make.apply(scalar).kernels(OptimizerKernels.scalar());
     ParameterSet[] par = new ParameterSet[3];
     Optimizer<?>[] po = new Optimizer<?>[3];
-    ForkJoinPool[] pools = new ForkJoinPool[3];
     for (int k = 0; k < 3; k++) {
       par[k] = ParameterSet.of(Nets.wide(4, 3, 9000));
       po[k] = make.apply(par[k]);
-      pools[k] = new ForkJoinPool(k + 1);
     }
-    try {
-      SplittableRandom r = new SplittableRandom(12);
-      NormAccumulator acc = NormAccumulator.l2();
-      for (int t = 0; t < 4; t++) {
-        Nets.fillGradients(seq, r, t % 2 == 0 ? 0.01 : 1, acc);
-        double norm = acc.norm();
-        System.arraycopy(seq.gradients(), 0, scalar.gradients(), 0, seq.size());
-        a.step(norm, 5.0);
-        s.step(norm, 5.0);
-        Nets.assertSameBits(Nets.buffers(seq), Nets.buffers(scalar), "scalar step " + t);
-        for (int k = 0; k < 3; k++) {
-          System.arraycopy(seq.gradients(), 0, par[k].gradients(), 0, seq.size());
-          po[k].stepParallel(pools[k], norm, 5.0);
-          Nets.assertSameBits(Nets.buffers(seq), Nets.buffers(par[k]),
-              (k + 1) + " threads step " + t);
-        }
-      }
-    } finally {
-      for (ForkJoinPool pool : pools) {
-        pool.shutdown();
+    SplittableRandom r = new SplittableRandom(12);
+    NormAccumulator acc = NormAccumulator.l2();
+    for (int t = 0; t < 4; t++) {
+      Nets.fillGradients(seq, r, t % 2 == 0 ? 0.01 : 1, acc);
+      double norm = acc.norm();
+      System.arraycopy(seq.gradients(), 0, scalar.gradients(), 0, seq.size());
+      a.step(norm, 5.0);
+      s.step(norm, 5.0);
+      Nets.assertSameBits(Nets.buffers(seq), Nets.buffers(scalar), "scalar step " + t);
+      for (int k = 0; k < 3; k++) {
+        System.arraycopy(seq.gradients(), 0, par[k].gradients(), 0, seq.size());
+        po[k].step(Parallelism.threads(k + 1), norm, 5.0);
+        Nets.assertSameBits(Nets.buffers(seq), Nets.buffers(par[k]),
+            (k + 1) + " threads step " + t);
       }
     }
   }

@@ -1,5 +1,7 @@
 package gradkernel.optim;
 
+import gradkernel.kernel.Workers;
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.chain.Chain;
@@ -35,10 +37,23 @@ class OptimizerAllocationTest {
   @MethodSource("optimizers")
   void steadyStateStepsAllocateNothing(Function<ParameterSet, Optimizer<?>> make)
       throws ReflectiveOperationException {
+    assertStepsAllocateNothing(make, Parallelism.SEQUENTIAL);
+  }
+
+  /** The same on two threads, counting the shared workers' allocations too. */
+  @ParameterizedTest
+  @MethodSource("optimizers")
+  void steadyStateParallelStepsAllocateNothing(Function<ParameterSet, Optimizer<?>> make)
+      throws ReflectiveOperationException {
+    assertStepsAllocateNothing(make, Parallelism.threads(2));
+  }
+
+  private static void assertStepsAllocateNothing(Function<ParameterSet, Optimizer<?>> make,
+      Parallelism par) throws ReflectiveOperationException {
     Object mx = Class.forName("java.lang.management.ManagementFactory")
         .getMethod("getThreadMXBean").invoke(null);
-    Method allocated = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getCurrentThreadAllocatedBytes");
+    Method byId = Class.forName("com.sun.management.ThreadMXBean")
+        .getMethod("getThreadAllocatedBytes", long.class);
     ParameterSet p = ParameterSet.of(Nets.mixed(8));
     Optimizer<?> opt = make.apply(p);
     Chain net = p.chain();
@@ -52,20 +67,42 @@ class OptimizerAllocationTest {
     long best = Long.MAX_VALUE;
     long deadline = System.nanoTime() + 30_000_000_000L;
     for (int round = 0; best > 4096 && (round < 20 || System.nanoTime() < deadline); round++) {
-      long before = (Long) allocated.invoke(mx);
+      long[] ids = workerIds(); // outside the measured span: this allocates
+      long before = allocated(mx, byId, ids);
       for (int s = 0; s < 200; s++) {
         net.forward(tape, x, 0, batch);
         net.backward(tape, up, 0, p.grads(), profile);
         acc.reset().addSumOfSquares(profile.weightGradientSumOfSquares());
-        opt.step(acc, 0.5);
+        if (par == Parallelism.SEQUENTIAL) {
+          opt.step(acc, 0.5);
+        } else {
+          opt.step(par, acc.norm(), 0.5);
+        }
         if (s % 50 == 0) {
-          opt.step(Float.NaN); // a skipped step
+          opt.step(par, Float.NaN); // a skipped step
         }
       }
-      best = Math.min(best, (Long) allocated.invoke(mx) - before);
+      best = Math.min(best, allocated(mx, byId, ids) - before);
     }
     long bytes = best;
-    assertTrue(bytes <= 4096, () -> opt + ": " + bytes + " bytes allocated by 200 compiled steps");
+    assertTrue(bytes <= 4096, () -> opt + " on " + par + ": " + bytes
+        + " bytes allocated by 200 compiled steps");
     assertTrue(opt.skipped() > 0 && opt.steps() > 0);
+  }
+
+  /** Bytes allocated so far by this thread and the given worker threads. */
+  private static long allocated(Object mx, Method byId, long[] workers)
+      throws ReflectiveOperationException {
+    long sum = (Long) byId.invoke(mx, Thread.currentThread().threadId());
+    for (long id : workers) {
+      sum += (Long) byId.invoke(mx, id);
+    }
+    return sum;
+  }
+
+  private static long[] workerIds() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(Workers.THREAD_NAME))
+        .mapToLong(Thread::threadId).toArray();
   }
 }

@@ -40,7 +40,7 @@ class AliasingTest {
     Matrix b = new Matrix(buf, 4, 4, 4, 8);
     rejects(buf, () -> Blas.gemm(Transpose.NO, Transpose.NO, 1f, a, b, 0f, a)); // C is A
     rejects(buf, () -> Blas.gemm(Transpose.NO, Transpose.NO, 1f, a, b, 0f, b)); // C is B
-    rejects(buf, () -> Blas.gemmParallel(2, Transpose.YES, Transpose.NO, 1f, a, b, 1f, new Matrix(buf, 9, 4, 4, 8)));
+    rejects(buf, () -> Blas.gemm(Parallelism.threads(2), Transpose.YES, Transpose.NO, 1f, a, b, 1f, new Matrix(buf, 9, 4, 4, 8)));
     rejects(buf, () -> Blas.gemm(Transpose.NO, Transpose.YES, 1f, a, b, 0f, new Matrix(buf, 31, 4, 4, 8)));
     // A and B interleave in one array without sharing an element, C elsewhere in it: allowed,
     // same result as on copies.

@@ -15,7 +15,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13's library defects in tensor/: empty copies, size overflow, NPE messages. */
@@ -77,8 +76,8 @@ class BadInputTest {
       return Transpose.NO;
     } else if (t == NonFinite.class) {
       return NonFinite.ZERO;
-    } else if (t == ForkJoinPool.class) {
-      return ForkJoinPool.commonPool();
+    } else if (t == Parallelism.class) {
+      return Parallelism.SEQUENTIAL;
     } else if (t == NormAccumulator.class) {
       return NormAccumulator.l2();
     } else if (t == String.class) {

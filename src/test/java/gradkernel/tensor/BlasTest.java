@@ -82,7 +82,7 @@ class BlasTest {
           }
         }
         Matrix par = Matrix.zeros(m, n);
-        Blas.gemmParallel(3, ta, tb, 1.5f, a, b, 0f, par);
+        Blas.gemm(Parallelism.threads(3), ta, tb, 1.5f, a, b, 0f, par);
         assertArrayEquals(c.data(), par.data(), "parallel " + ta + "/" + tb);
       }
     }
@@ -98,7 +98,10 @@ class BlasTest {
         () -> Blas.gemm(Transpose.YES, Transpose.NO, 1f, a, b, 0f, c));
     assertTrue(e.getMessage().contains("2x3") && e.getMessage().contains("3x4"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> Blas.gemmParallel(0, Transpose.NO, Transpose.NO, 1f, a, b, 0f, c));
+        () -> Blas.gemm(Parallelism.threads(0), Transpose.NO, Transpose.NO, 1f, a, b, 0f, c));
+    assertEquals("par", assertThrows(NullPointerException.class,
+        () -> Blas.gemm((Parallelism) null, Transpose.NO, Transpose.NO, 1f, a, b, 0f, c))
+        .getMessage());
     assertEquals("transB", assertThrows(NullPointerException.class,
         () -> Blas.gemm(Transpose.NO, null, 1f, a, b, 0f, c)).getMessage());
     assertEquals("c", assertThrows(NullPointerException.class,

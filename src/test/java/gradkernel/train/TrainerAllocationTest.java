@@ -1,5 +1,6 @@
 package gradkernel.train;
 
+import gradkernel.kernel.Workers;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.ChildJvm;
@@ -80,9 +81,9 @@ class TrainerAllocationTest {
           }
           if (workers[0] == null) {
             workers[0] = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(BlockRunner.THREAD_NAME))
+                .filter(t -> t.getName().startsWith(Workers.THREAD_NAME))
                 .mapToLong(Thread::threadId).toArray();
-            if (workers[0].length != threads - 1) {
+            if (workers[0].length < threads - 1) { // shared: earlier tests may have made more
               throw new IllegalStateException(workers[0].length + " block workers for "
                   + threads + " threads");
             }

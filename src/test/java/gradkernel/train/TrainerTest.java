@@ -1,5 +1,6 @@
 package gradkernel.train;
 
+import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -102,7 +103,7 @@ class TrainerTest {
 
   /** c on {@code threads} threads. */
   static TrainConfig withThreads(TrainConfig c, int threads) {
-    return c.toBuilder().threads(threads).build();
+    return c.toBuilder().parallelism(Parallelism.threads(threads)).build();
   }
 
   /** Every setting positionally, in the order of {@code bin/gradkernel train}'s options. */
@@ -111,7 +112,7 @@ class TrainerTest {
       int threads, int testSize, int evalEvery) {
     return TrainConfig.builder(task).classes(classes).cell(cell).hidden(hidden).steps(t)
         .batch(batch).iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init)
-        .gain(gain).seed(seed).threads(threads).testSize(testSize).evalEvery(evalEvery).build();
+        .gain(gain).seed(seed).parallelism(Parallelism.threads(threads)).testSize(testSize).evalEvery(evalEvery).build();
   }
 
   /** Everything a run produces, as raw bits: per-step numbers, then the final weights. */

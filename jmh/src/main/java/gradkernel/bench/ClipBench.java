@@ -1,5 +1,6 @@
 package gradkernel.bench;
 
+import gradkernel.tensor.Parallelism;
 import gradkernel.clip.Clip;
 import gradkernel.kernel.Kernels;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ public class ClipBench {
   @Benchmark
   public double byGlobalNormActiveTwoThreads() {
     limit *= 0.999;
-    return Clip.byGlobalNormParallel(limit, g);
+    return Clip.byGlobalNorm(Parallelism.allCores(), limit, g);
   }
 
   @Benchmark

@@ -1,5 +1,6 @@
 package gradkernel.bench;
 
+import gradkernel.tensor.Parallelism;
 import gradkernel.chain.Chain;
 import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Gradients;
@@ -48,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       loss, BPTT with the per-step gradient profile, the norm, the fused clip + Adam step, the
  *       monitor. Each invocation also builds the Trainer and ends with one held-out forward of 32
  *       sequences (≈ 1/3 of a step's work, so ≈ 2 % of the figure). {@code threads} is
- *       {@link TrainConfig#threads()}: whatever the Trainer parallelizes on main at the time of the
+ *       {@link TrainConfig#parallelism()}: whatever the Trainer parallelizes on main at the time of the
  *       run (on 2026-12-02 only the optimizer step).</li>
  *   <li>{@code torch}: PyTorch 2.10 in this JVM through JavaCPP ({@code torch.set_num_threads(
  *       threads)}), {@code nn::LSTM(2, 128, batch_first)} + {@code nn::Linear(128, 1)} on the
@@ -112,7 +113,7 @@ public class TrainStepBench {
   public void setup() {
     config = TrainConfig.builder("adding").classes(4).cell("lstm").hidden(H).steps(T).batch(B)
         .iterations(STEPS).optimizer("adam").lr(LR).clipNorm(CLIP).init("default").gain(1.0)
-        .seed(SEED).threads(threads).testSize(B).evalEvery(STEPS).build();
+        .seed(SEED).parallelism(Parallelism.threads(threads)).testSize(B).evalEvery(STEPS).build();
     task = Task.of("adding", T, 4, SEED);
     int m = task.inputSize();
     x = new float[B * T * m];

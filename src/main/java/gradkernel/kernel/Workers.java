@@ -1,0 +1,142 @@
+package gradkernel.kernel;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * The library's one pool of worker threads, behind {@code gradkernel.tensor.Parallelism}: runs a
+ * job on blocks 0 … count−1 with the calling thread and up to {@code threads − 1} shared daemon
+ * workers, and returns when every block is done. Blocks are taken from a shared counter, so which
+ * thread runs which block varies; callers make each block's result independent of that (own
+ * output per block, results combined afterwards in block order), which is why a call may also run
+ * every block on the caller alone.
+ *
+ * <p>Allocation-free per {@link #run} once the workers exist: they wait with
+ * {@link LockSupport#park} on a volatile generation counter (no queue nodes, no task objects),
+ * unlike an executor or a ForkJoinPool. Workers are created on demand, up to the largest thread
+ * count asked for, and live for the JVM's lifetime (daemons).
+ *
+ * <p>One call at a time owns the workers. A call that finds them owned (another thread's parallel
+ * call, or a parallel call nested inside a block) runs its blocks on its own thread: same results,
+ * no waiting, no deadlock.
+ */
+public final class Workers {
+  /** Prefix of the worker threads' names (allocation tests find them by it). */
+  public static final String THREAD_NAME = "gradkernel-worker-";
+
+  private static final Workers SHARED = new Workers();
+
+  private final AtomicBoolean owned = new AtomicBoolean();
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicInteger pending = new AtomicInteger();
+  private volatile long generation;
+  private volatile Thread waiter;
+  private volatile Throwable failure;
+  // written by the owner before the volatile generation bump, read by workers after it
+  private Thread[] workers = new Thread[0];
+  private IntConsumer job;
+  private int count;
+  private int active;
+
+  private Workers() {}
+
+  /**
+   * Runs {@code job.accept(k)} for every k in [0, count) on the caller and up to threads − 1
+   * shared workers, and waits for all of them; rethrows the first failure (an unchecked exception
+   * or error) after every block has finished. threads ≤ 1 or count ≤ 1 run on the caller.
+   */
+  public static void run(int threads, int count, IntConsumer job) {
+    SHARED.execute(threads, count, job);
+  }
+
+  private void execute(int threads, int count, IntConsumer job) {
+    int helpers = Math.min(threads, count) - 1;
+    if (helpers <= 0 || !owned.compareAndSet(false, true)) {
+      for (int k = 0; k < count; k++) {
+        job.accept(k);
+      }
+      return;
+    }
+    try {
+      if (workers.length < helpers) {
+        grow(helpers);
+      }
+      this.job = job;
+      this.count = count;
+      this.active = helpers;
+      failure = null;
+      next.set(0);
+      pending.set(workers.length);
+      waiter = Thread.currentThread();
+      generation++; // only the owner writes it
+      for (Thread w : workers) {
+        LockSupport.unpark(w); // workers beyond the active ones only acknowledge the generation
+      }
+      work();
+      while (pending.get() != 0) {
+        LockSupport.park(this);
+      }
+      this.job = null;
+    } finally {
+      owned.set(false);
+    }
+    Throwable f = failure;
+    if (f instanceof RuntimeException e) {
+      throw e;
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+    if (f != null) {
+      throw new IllegalStateException(f);
+    }
+  }
+
+  /** Adds workers up to n (the owner only; allocates, once per new maximum). */
+  private void grow(int n) {
+    Thread[] more = java.util.Arrays.copyOf(workers, n);
+    long seen = generation;
+    for (int i = workers.length; i < n; i++) {
+      int index = i;
+      more[i] = new Thread(() -> loop(index, seen), THREAD_NAME + (i + 1));
+      more[i].setDaemon(true);
+      more[i].start();
+    }
+    workers = more;
+  }
+
+  private void work() {
+    try {
+      for (int k; (k = next.getAndIncrement()) < count; ) {
+        job.accept(k);
+      }
+    } catch (Throwable t) {
+      if (failure == null) {
+        failure = t;
+      }
+      next.set(count); // the others stop taking blocks
+    }
+  }
+
+  /**
+   * A worker: waits for each new generation, takes blocks if it is among the generation's active
+   * workers, and acknowledges the generation (every worker does, so the owner never starts a
+   * generation while a worker may still read the previous one's fields).
+   */
+  private void loop(int index, long seen) {
+    while (true) {
+      while (generation == seen) {
+        LockSupport.park(this);
+      }
+      seen = generation;
+      if (index < active) {
+        work();
+      }
+      if (pending.decrementAndGet() == 0) {
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+}
