@@ -297,9 +297,11 @@ row("σ_max 1024² Lanczos to 1e-4, cold", find("SpectralBench.lanczosCold"),
 row("σ_max 1024² Lanczos to 1e-4, warm", find("SpectralBench.lanczosWarm"))
 row("σ_max 1024² power iteration, cold", find("SpectralBench.powerIterationCold"))
 row("σ_max 1024² power iteration, warm", find("SpectralBench.powerIterationWarm"))
-row("singular values 256² (Jacobi)", find("SpectralBench.svd256"),
+row("singular values 256² (bidiagonal QR, double)", find("SpectralBench.svd256"),
     peers=[("EJML float SVD", find("SpectralBench.svd256EjmlFloat"), None),
            ("EJML double SVD", find("SpectralBench.svd256EjmlDouble"), None)])
+row("singular values 1024² (bidiagonal QR, double)", find("SpectralBench.svd1024"),
+    peers=[("EJML double SVD", find("SpectralBench.svd1024EjmlDouble"), None)])
 
 
 def machine_load():

@@ -45,10 +45,15 @@ public class SpectralBench {
   private Matrix small;
   private float[] smallData;
   private double[] smallDouble;
+  private double[] bigDouble;
 
   @Setup(Level.Trial)
   public void setup() {
     big = Matrix.of(Data.uniform(1024 * 1024, 1, 11), 1024, 1024);
+    bigDouble = new double[1024 * 1024];
+    for (int i = 0; i < bigDouble.length; i++) {
+      bigDouble[i] = big.data()[i];
+    }
     warm = new PowerIteration(1024, 1024, 1);
     warm.estimate(big, 1e-4, 1000);
     lanczosWarm = new Lanczos(1024, 1024, 50, 1);
@@ -116,6 +121,20 @@ public class SpectralBench {
     SingularValueDecomposition_F64<DMatrixRMaj> svd =
         DecompositionFactory_DDRM.svd(256, 256, false, false, true);
     svd.decompose(DMatrixRMaj.wrap(256, 256, smallDouble.clone()));
+    return svd.getSingularValues();
+  }
+
+  /** Singular values only, 1024² (the second size): ours in double vs EJML's double SVD. */
+  @Benchmark
+  public double[] svd1024() {
+    return SingularValues.of(big);
+  }
+
+  @Benchmark
+  public double[] svd1024EjmlDouble() {
+    SingularValueDecomposition_F64<DMatrixRMaj> svd =
+        DecompositionFactory_DDRM.svd(1024, 1024, false, false, true);
+    svd.decompose(DMatrixRMaj.wrap(1024, 1024, bigDouble.clone()));
     return svd.getSingularValues();
   }
 }
