@@ -70,6 +70,7 @@ public final class BceWithLogitsLoss extends ElementwiseLoss {
   @Override
   double run(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows, int cols,
       float[] g, int go, int gld, double scale) {
+    // The row/column loop of MSE and Huber again, on purpose (monomorphic inner loop): ElementwiseLoss.run.
     float[] pw = posWeight;
     double sum = 0;
     for (int r = 0; r < rows; r++) {
