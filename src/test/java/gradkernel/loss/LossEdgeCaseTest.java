@@ -193,6 +193,25 @@ class LossEdgeCaseTest {
   }
 
   @Test
+  void posWeightIsCopiedInAndOut() {
+    float[] x = LossGradientTest.random(new SplittableRandom(12), B * C, -4, 4);
+    float[] t = soft();
+    float[] pw = {0.5f, 2f, 1f, 3f, 0.25f};
+    float[] window = {9f, 0.5f, 2f, 1f, 3f, 0.25f, 9f};
+    BceWithLogitsLoss bce = BceWithLogitsLoss.of(Reduction.SUM).withPosWeight(Vec.of(pw));
+    double before = bce.apply(m(x, 0, B, C), m(t, 0, B, C), null);
+    assertEquals(before, BceWithLogitsLoss.of(Reduction.SUM).withPosWeight(new Vec(window, 1, C))
+        .apply(m(x, 0, B, C), m(t, 0, B, C), null), "a window of a larger array");
+    Arrays.fill(pw, 7f);
+    Vec out = bce.posWeight();
+    assertArrayEquals(new float[] {0.5f, 2f, 1f, 3f, 0.25f}, out.toArray());
+    out.set(0, 100f);
+    assertEquals(before, bce.apply(m(x, 0, B, C), m(t, 0, B, C), null));
+    assertArrayEquals(new float[] {0.5f, 2f, 1f, 3f, 0.25f}, bce.posWeight().toArray());
+    assertEquals(null, BceWithLogitsLoss.of(Reduction.SUM).posWeight());
+  }
+
+  @Test
   void everyRowIgnoredOrEmptyBatchGivesZero() {
     float[] x = soft();
     float[] g = new float[B * C];
