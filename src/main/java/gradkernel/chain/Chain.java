@@ -215,9 +215,20 @@ public final class Chain {
     return seqCap;
   }
 
-  /** A new reusable tape for this chain (buffers allocated on first forward). */
+  /**
+   * A new reusable tape for this chain that keeps only the gradient w.r.t. the chain's input
+   * ({@link Tape.Keep#CHAIN_INPUT_GRADIENT}, the smallest); buffers allocated on first forward.
+   */
   public Tape newTape() {
-    return new Tape(this, false);
+    return new Tape(this, Tape.Keep.CHAIN_INPUT_GRADIENT);
+  }
+
+  /**
+   * A new reusable tape for this chain keeping what {@code keep} says; see {@link Tape.Keep} for
+   * what each choice keeps and what it costs. Buffers allocated on first forward.
+   */
+  public Tape newTape(Tape.Keep keep) {
+    return new Tape(this, keep);
   }
 
   /**
@@ -468,14 +479,14 @@ public final class Chain {
 
   /**
    * The gradient w.r.t. layer l's input ([batch, width(l)]) from the last backward; needs a tape
-   * made by {@link Tape#keepingInputGradients(Chain)}. l in [0, L] (L: the upstream itself).
+   * made by {@code newTape(Tape.Keep.INPUT_GRADIENTS)}. l in [0, L] (L: the upstream itself).
    */
   public Matrix inputGradient(Tape tape, int l) {
     checkRecorded(tape);
     Objects.checkIndex(l, dims.length);
     if (!tape.keepsInputGradients()) {
       throw new IllegalStateException("tape does not keep per-layer input gradients; create it "
-          + "with Tape.keepingInputGradients(chain)");
+          + "with chain.newTape(Tape.Keep.INPUT_GRADIENTS)");
     }
     if (!tape.backwardDone) {
       throw new IllegalStateException("no backward pass since the last forward");
@@ -509,7 +520,7 @@ public final class Chain {
    * {@link Recurrent} layer its ∂L/∂h_0 columns), slot {@link #profileSlots()} the upstream. Empty
    * for the inner steps of a recurrent layer and the ∂L/∂h_0 of a {@link SequenceLayer} (see
    * {@link #initialStateGradient}), which the input gradients do not hold. Needs a tape made by
-   * {@link Tape#keepingInputGradients(Chain)}.
+   * {@code newTape(Tape.Keep.INPUT_GRADIENTS)}.
    */
   public java.util.Optional<Matrix> slotGradient(Tape tape, int slot) {
     Objects.checkIndex(slot, profileSlots() + 1);

@@ -21,6 +21,8 @@ public final class Gru extends SequenceLayer {
   private static final Activation SIG = Activations.SIGMOID;
   private static final Activation TANH = Activations.TANH;
 
+  // Constructor, create and rebind have the shape of Lstm and Rnn's: each cell makes its own type and
+  // gate count; the shared work is SequenceLayer's (created, wihAt ...).
   /** weight_ih [3n, m], weight_hh [3n, n], bias_ih [3n], bias_hh [3n] (views, not copied). */
   public Gru(Matrix weightIh, Matrix weightHh, Vec biasIh, Vec biasHh, int capacity,
       SequenceOutput output) {
@@ -61,6 +63,9 @@ public final class Gru extends SequenceLayer {
   }
 
   /** Gate block of step t: the activated r, z, n. Extra: q_t = W_hn h_{t−1} + b_hn. */
+  // runSteps, backSteps and jvpLoop open with the offset lines of Lstm and Rnn's and close with their
+  // dh/next swap and ∂L/∂h_0 copy: these are the time loop's own locals, and the per-step bodies
+  // between them are this cell's formulas.
   @Override
   void runSteps(int b, int steps, float[] s, int sOff) {
     int bn = b * n;

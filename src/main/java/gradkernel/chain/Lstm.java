@@ -22,6 +22,8 @@ public final class Lstm extends SequenceLayer {
   private static final Activation SIG = Activations.SIGMOID;
   private static final Activation TANH = Activations.TANH;
 
+  // Constructor, create and rebind have the shape of Gru and Rnn's: each cell makes its own type and
+  // gate count; the shared work is SequenceLayer's (created, wihAt ...).
   /** weight_ih [4n, m], weight_hh [4n, n], bias_ih [4n], bias_hh [4n] (views, not copied). */
   public Lstm(Matrix weightIh, Matrix weightHh, Vec biasIh, Vec biasHh, int capacity,
       SequenceOutput output) {
@@ -81,6 +83,9 @@ public final class Lstm extends SequenceLayer {
   }
 
   /** Gate block of step t: the activated i, f, g, o. Cells at eOff: c_0 … c_T, then tanh(c_t). */
+  // runSteps, backSteps and jvpLoop open with the offset lines of Gru and Rnn's and close with their
+  // dh/next swap and ∂L/∂h_0 copy: these are the time loop's own locals, and the per-step bodies
+  // between them are this cell's formulas.
   @Override
   void runSteps(int b, int steps, float[] s, int sOff) {
     int bn = b * n;

@@ -15,6 +15,8 @@ import java.util.Objects;
 public final class Rnn extends SequenceLayer {
   private final Activation g;
 
+  // Constructor, create and rebind have the shape of Lstm and Gru's: each cell makes its own type and
+  // gate count; the shared work is SequenceLayer's (created, wihAt ...).
   /** weight_ih [n, m], weight_hh [n, n], bias_ih [n], bias_hh [n] (views, not copied). */
   public Rnn(Matrix weightIh, Matrix weightHh, Vec biasIh, Vec biasHh, Activation activation,
       int capacity, SequenceOutput output) {
@@ -56,6 +58,9 @@ public final class Rnn extends SequenceLayer {
   }
 
   /** Gate block of step t: z_t (kept), h_t = g(z_t). */
+  // runSteps, backSteps and jvpLoop open with the offset lines of Lstm and Gru's and close with their
+  // dh/next swap and ∂L/∂h_0 copy: these are the time loop's own locals, and the per-step bodies
+  // between them are this cell's formulas.
   @Override
   void runSteps(int b, int steps, float[] s, int sOff) {
     int bn = b * n;

@@ -6,12 +6,30 @@ import java.util.Objects;
 
 /**
  * Reusable record of a forward pass (every layer's input and pre-activations) plus the work space
- * of backward and jvp. Tied to one {@link Chain}; buffers are allocated on the first forward and
- * again only when the batch grows. Not thread-safe: use one tape per thread.
+ * of backward and jvp. Tied to one {@link Chain}, made by {@link Chain#newTape()} or
+ * {@link Chain#newTape(Keep)}; buffers are allocated on the first forward and again only when the
+ * batch grows. Not thread-safe: use one tape per thread.
  */
 public final class Tape {
+  /** What a backward pass through the tape leaves behind besides the parameter gradients. */
+  public enum Keep {
+    /**
+     * Only the gradient w.r.t. the chain's input (the view backward returns): inner layers'
+     * input gradients go through two alternating buffers of the widest layer and are overwritten.
+     * The smallest tape; what training needs.
+     */
+    CHAIN_INPUT_GRADIENT,
+    /**
+     * Also every layer's input gradient, for {@link Chain#inputGradient} and
+     * {@link Chain#slotGradient}: the work space then holds one buffer per layer (the sum of all
+     * layer widths per example instead of twice the widest), and backward writes each gradient
+     * to its own place. What gradient-flow probes need.
+     */
+    INPUT_GRADIENTS
+  }
+
   final Chain chain;
-  private final boolean keep;
+  private final Keep keep;
   float[] data = new float[0];
   float[] work = new float[0];
   int batch;
@@ -24,9 +42,9 @@ public final class Tape {
   private Matrix outputView;
   private Matrix inputGradientView;
 
-  Tape(Chain chain, boolean keepInputGradients) {
+  Tape(Chain chain, Keep keep) {
     this.chain = Objects.requireNonNull(chain, "chain");
-    this.keep = keepInputGradients;
+    this.keep = Objects.requireNonNull(keep, "keep");
     int n = chain.size();
     h0 = new float[n][];
     h0Off = new int[n];
@@ -34,19 +52,19 @@ public final class Tape {
     c0Off = new int[n];
   }
 
-  /** A tape that also keeps the gradient w.r.t. every layer's input (see Chain#inputGradient). */
-  public static Tape keepingInputGradients(Chain chain) {
-    return new Tape(chain, true);
-  }
-
   /** The chain this tape belongs to. */
   public Chain chain() {
     return chain;
   }
 
-  /** Whether backward keeps every layer's input gradient. */
-  public boolean keepsInputGradients() {
+  /** What backward through this tape keeps. */
+  public Keep keep() {
     return keep;
+  }
+
+  /** Whether backward keeps every layer's input gradient ({@link Keep#INPUT_GRADIENTS}). */
+  boolean keepsInputGradients() {
+    return keep == Keep.INPUT_GRADIENTS;
   }
 
   /** Batch size of the recorded forward pass, 0 if none. */

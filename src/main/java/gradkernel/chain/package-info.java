@@ -17,6 +17,8 @@
  *                 Dense.of(w3, 256, 64, b3, Activations.IDENTITY)),
  *     Dense.of(w4, 10, 256, b4, Activations.IDENTITY));
  * Tape tape = net.newTape();                 // reusable; buffers grow only with the batch
+ *                                            // (newTape(Tape.Keep.INPUT_GRADIENTS) also keeps
+ *                                            // every layer's input gradient)
  * Gradients grads = new Gradients(net);      // dW [out, in] then db per dense layer
  * GradientProfile prof = new GradientProfile(net);
  * net.forward(tape, x, 0, batch);            // x is [batch, 784] row-major

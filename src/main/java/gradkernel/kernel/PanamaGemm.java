@@ -113,6 +113,8 @@ final class PanamaGemm {
     FloatVector c41 = start(c, o4 + L, fresh);
     FloatVector c50 = start(c, o5, fresh);
     FloatVector c51 = start(c, o5 + L, fresh);
+    // The six row pairs below repeat by hand on purpose: twelve named accumulators stay in
+    // registers, a loop over an array of vectors would not (C2 does not keep it in registers).
     // Indices linear in p let C2 hoist the range checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int bi = bp + p * NR;
@@ -138,6 +140,7 @@ final class PanamaGemm {
       c50 = b0.fma(x, c50);
       c51 = b1.fma(x, c51);
     }
+    // Unrolled like the loads and the fma block above, for the same reason.
     c00.intoArray(c, o0);
     c01.intoArray(c, o0 + L);
     c10.intoArray(c, o1);

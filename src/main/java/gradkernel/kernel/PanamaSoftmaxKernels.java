@@ -82,6 +82,9 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
       float[] buf = dst != null ? dst : SCRATCH.get();
       int base = dst != null ? dOff : 0;
       int end = blocks * BLOCK;
+      // One hand-specialized branch per vector width (same chunk loop, 2, 4 or 8 named double
+      // accumulators): the accumulators stay in registers and each width sums in the fixed tree
+      // the scalar twin reproduces; a shared loop over an accumulator array would lose both.
       if (L == 16) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
@@ -101,6 +104,7 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
         double d3 = cv.lane(3) + cv.lane(7);
         s = (d0 + d2) + (d1 + d3);
       } else if (L == 8) {
+        // The L == 16 loop with four accumulators: specialized on purpose, see above.
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;
@@ -119,6 +123,7 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
         DoubleVector dv = a0.add(a2).add(a1.add(a3)); // D_0..3
         s = (dv.lane(0) + dv.lane(2)) + (dv.lane(1) + dv.lane(3));
       } else {
+        // The L == 16 loop with eight accumulators: specialized on purpose, see above.
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;

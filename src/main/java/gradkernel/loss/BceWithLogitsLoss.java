@@ -1,5 +1,7 @@
 package gradkernel.loss;
 
+import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -34,36 +36,41 @@ public final class BceWithLogitsLoss extends ElementwiseLoss {
 
   /**
    * A copy of this loss with positive-class weights {@code posWeight} (length = width of the
-   * inputs it is applied to, finite; copied).
+   * inputs it is applied to, finite). The elements are copied: later writes through the view
+   * (or its array) do not change the returned loss.
    */
-  public BceWithLogitsLoss withPosWeight(float[] posWeight) {
-    Objects.requireNonNull(posWeight, "posWeight");
-    for (int i = 0; i < posWeight.length; i++) {
-      if (!Float.isFinite(posWeight[i])) {
-        throw new IllegalArgumentException("posWeight[" + i + "] must be finite, got "
-            + posWeight[i]);
+  public BceWithLogitsLoss withPosWeight(Vec posWeight) {
+    float[] w = Objects.requireNonNull(posWeight, "posWeight").toArray();
+    for (int i = 0; i < w.length; i++) {
+      if (!Float.isFinite(w[i])) {
+        throw new IllegalArgumentException("posWeight[" + i + "] must be finite, got " + w[i]);
       }
     }
-    return new BceWithLogitsLoss(reduction, posWeight.clone());
+    return new BceWithLogitsLoss(reduction, w);
   }
 
-  /** A copy of the positive weights, or null if none. */
-  public float[] posWeight() {
-    return posWeight == null ? null : posWeight.clone();
+  /**
+   * The positive weights as a view of a fresh copy (writing to it does not change this loss), or
+   * null if none are set.
+   */
+  public Vec posWeight() {
+    return posWeight == null ? null : Vec.of(posWeight.clone());
   }
 
   @Override
-  void validate(float[] y, int yo, int yld, int rows, int cols) {
-    if (posWeight != null && posWeight.length != cols) {
+  void validate(Matrix target) {
+    if (posWeight != null && posWeight.length != target.cols()) {
       throw new IllegalArgumentException("posWeight: length " + posWeight.length
-          + " does not match input width " + cols + " (input [" + rows + ", " + cols + "])");
+          + " does not match input width " + target.cols() + " (input [" + target.rows() + ", "
+          + target.cols() + "])");
     }
-    LossChecks.finite("target", y, yo, rows, cols, yld);
+    LossChecks.finite("target", target);
   }
 
   @Override
   double run(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows, int cols,
       float[] g, int go, int gld, double scale) {
+    // The row/column loop of MSE and Huber again, on purpose (monomorphic inner loop): ElementwiseLoss.run.
     float[] pw = posWeight;
     double sum = 0;
     for (int r = 0; r < rows; r++) {

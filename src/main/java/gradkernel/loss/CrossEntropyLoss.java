@@ -98,69 +98,56 @@ public final class CrossEntropyLoss {
   }
 
   /**
-   * Class-index targets: logits dense {@code [batch, classes]} at off, targets[tOff ..
-   * tOff + batch) in [0, classes) (or the ignore index), gradient written dense at gradOff (null:
-   * value only; may be logits itself with gradOff == off). Returns the reduced loss.
+   * Class-index targets: {@code logits} is a {@code [batch, classes]} view, the batch's targets
+   * are {@code targets[tOff .. tOff + batch)}, each in [0, classes) or the ignore index; the
+   * gradient is written into {@code grad} (null: value only), a view of the same shape that is
+   * either the logits view itself (in place) or disjoint from it. Returns the reduced loss;
+   * throws IllegalArgumentException, naming the argument and the shapes, before anything is
+   * written.
    */
-  public double apply(float[] logits, int off, int batch, int classes, int[] targets, int tOff,
-      float[] grad, int gradOff) {
-    int ld = Math.max(1, classes);
-    return indices(logits, off, ld, batch, classes, targets, tOff, grad, gradOff, ld);
-  }
-
-  /** Class-index targets for a {@code [batch, classes]} logits view; grad null or same shape. */
   public double apply(Matrix logits, int[] targets, int tOff, Matrix grad) {
-    Objects.requireNonNull(logits, "logits");
-    if (grad != null) {
-      LossChecks.sameShape("grad", grad, logits);
+    checkLogits(logits, null, grad);
+    int rows = logits.rows();
+    Objects.requireNonNull(targets, "targets");
+    if (tOff < 0 || tOff > targets.length - rows) {
+      throw new IllegalArgumentException("targets: need " + rows + " class indices (batch) at "
+          + "offset " + tOff + ", array has " + targets.length);
     }
-    return indices(logits.data(), logits.offset(), logits.ld(), logits.rows(), logits.cols(),
-        targets, tOff, grad == null ? null : grad.data(), grad == null ? 0 : grad.offset(),
-        grad == null ? 1 : grad.ld());
+    return grad == null
+        ? indices(logits.data(), logits.offset(), logits.ld(), rows, logits.cols(), targets, tOff,
+            null, 0, 1)
+        : indices(logits.data(), logits.offset(), logits.ld(), rows, logits.cols(), targets, tOff,
+            grad.data(), grad.offset(), grad.ld());
   }
 
   /**
-   * Probability targets: logits and target dense {@code [batch, classes]} at off and tOff,
-   * gradient dense at gradOff (null: value only; may be logits itself, must not overlap target).
+   * Probability targets: {@code logits} and {@code target} are {@code [batch, classes]} views of
+   * the same shape (any leading dimensions); {@code grad} is null (value only) or a view of that
+   * shape, either the logits view itself or disjoint from it, and never overlapping the target.
+   * Validated as {@link #apply(Matrix, int[], int, Matrix)}; targets must be finite.
    */
-  public double applyProbabilities(float[] logits, int off, float[] target, int tOff, int batch,
-      int classes, float[] grad, int gradOff) {
-    int ld = Math.max(1, classes);
-    return probabilities(logits, off, ld, target, tOff, ld, batch, classes, grad, gradOff, ld);
-  }
-
-  /** Probability targets for equal-shape {@code [batch, classes]} views; grad null or same shape. */
   public double applyProbabilities(Matrix logits, Matrix target, Matrix grad) {
-    Objects.requireNonNull(logits, "logits");
-    LossChecks.sameShape("target", target, logits);
-    if (grad != null) {
-      LossChecks.sameShape("grad", grad, logits);
-    }
-    return probabilities(logits.data(), logits.offset(), logits.ld(), target.data(),
-        target.offset(), target.ld(), logits.rows(), logits.cols(),
-        grad == null ? null : grad.data(), grad == null ? 0 : grad.offset(),
-        grad == null ? 1 : grad.ld());
+    checkLogits(logits, Objects.requireNonNull(target, "target"), grad);
+    LossChecks.finite("target", target);
+    return grad == null
+        ? probabilities(logits.data(), logits.offset(), logits.ld(), target.data(),
+            target.offset(), target.ld(), logits.rows(), logits.cols(), null, 0, 1)
+        : probabilities(logits.data(), logits.offset(), logits.ld(), target.data(),
+            target.offset(), target.ld(), logits.rows(), logits.cols(), grad.data(),
+            grad.offset(), grad.ld());
   }
 
-  private static void checkLogits(float[] x, int xo, int xld, int rows, int cols) {
-    LossChecks.matrix("logits", x, xo, rows, cols, xld);
-    if (cols < 1 && rows > 0) {
-      throw new IllegalArgumentException("logits: [" + rows + ", " + cols
+  private static void checkLogits(Matrix logits, Matrix target, Matrix grad) {
+    LossChecks.views("logits", logits, target, grad);
+    if (logits.cols() < 1 && logits.rows() > 0) {
+      throw new IllegalArgumentException("logits: [" + logits.rows() + ", " + logits.cols()
           + "] needs at least one class");
     }
   }
 
+  /** Class-index targets on valid arguments (checked by the caller). */
   private double indices(float[] x, int xo, int xld, int rows, int cols, int[] y, int yo,
       float[] g, int go, int gld) {
-    checkLogits(x, xo, xld, rows, cols);
-    Objects.requireNonNull(y, "targets");
-    if (yo < 0 || yo > y.length - rows) {
-      throw new IllegalArgumentException("targets: need " + rows + " class indices (batch) at "
-          + "offset " + yo + ", array has " + y.length);
-    }
-    if (g != null) {
-      LossChecks.gradient(g, go, gld, x, xo, xld, null, 0, 1, rows, cols);
-    }
     int count = 0;
     for (int r = 0; r < rows; r++) {
       int t = y[yo + r];
@@ -205,14 +192,9 @@ public final class CrossEntropyLoss {
     return total * scale;
   }
 
+  /** Probability targets on valid arguments (checked by the caller). */
   private double probabilities(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows,
       int cols, float[] g, int go, int gld) {
-    checkLogits(x, xo, xld, rows, cols);
-    LossChecks.matrix("target", y, yo, rows, cols, yld);
-    if (g != null) {
-      LossChecks.gradient(g, go, gld, x, xo, xld, y, yo, yld, rows, cols);
-    }
-    LossChecks.finite("target", y, yo, rows, cols, yld);
     double scale = reduction.scale(rows);
     double keep = 1 - labelSmoothing;
     double off = labelSmoothing / cols;

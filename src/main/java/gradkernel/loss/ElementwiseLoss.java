@@ -22,49 +22,30 @@ public abstract sealed class ElementwiseLoss permits MseLoss, HuberLoss, BceWith
   }
 
   /**
-   * Value and gradient for dense row-major {@code [batch, width]} arrays: input at inOff, target
-   * at tOff, gradient written at gradOff (null grad: value only). grad may be input itself with
-   * gradOff == inOff. Returns the reduced loss; throws IllegalArgumentException (nothing
-   * written) on bad shapes or offsets.
-   */
-  public double apply(float[] input, int inOff, float[] target, int tOff, int batch, int width,
-      float[] grad, int gradOff) {
-    int ld = Math.max(1, width);
-    return checked(input, inOff, ld, target, tOff, ld, batch, width, grad, gradOff, ld);
-  }
-
-  /**
-   * Value and gradient for matrix views of equal shape {@code [batch, width]} (any leading
-   * dimensions); grad may be null (value only) or the input view itself.
+   * Value and gradient for views of equal shape {@code [batch, width]} (any leading dimensions):
+   * returns the reduced loss and writes ∂loss/∂input into {@code grad}, which is null (value
+   * only), the input view itself (in place), or a view disjoint from input and target. Throws
+   * IllegalArgumentException, naming the argument and the shapes, before anything is written.
    */
   public double apply(Matrix input, Matrix target, Matrix grad) {
-    Objects.requireNonNull(input, "input");
-    LossChecks.sameShape("target", target, input);
-    if (grad != null) {
-      LossChecks.sameShape("grad", grad, input);
-    }
-    return checked(input.data(), input.offset(), input.ld(), target.data(), target.offset(),
-        target.ld(), input.rows(), input.cols(), grad == null ? null : grad.data(),
-        grad == null ? 0 : grad.offset(), grad == null ? 1 : grad.ld());
-  }
-
-  private double checked(float[] x, int xo, int xld, float[] y, int yo, int yld, int rows,
-      int cols, float[] g, int go, int gld) {
-    LossChecks.matrix("input", x, xo, rows, cols, xld);
-    LossChecks.matrix("target", y, yo, rows, cols, yld);
-    if (g != null) {
-      LossChecks.gradient(g, go, gld, x, xo, xld, y, yo, yld, rows, cols);
-    }
-    validate(y, yo, yld, rows, cols);
-    long n = (long) rows * cols;
-    if (n == 0) {
+    LossChecks.views("input", input, Objects.requireNonNull(target, "target"), grad);
+    validate(target);
+    int rows = input.rows();
+    int cols = input.cols();
+    if ((long) rows * cols == 0) {
       return 0;
     }
-    return run(x, xo, xld, y, yo, yld, rows, cols, g, go, gld, reduction.scale(n));
+    double scale = reduction.scale((long) rows * cols);
+    if (grad == null) {
+      return run(input.data(), input.offset(), input.ld(), target.data(), target.offset(),
+          target.ld(), rows, cols, null, 0, 1, scale);
+    }
+    return run(input.data(), input.offset(), input.ld(), target.data(), target.offset(),
+        target.ld(), rows, cols, grad.data(), grad.offset(), grad.ld(), scale);
   }
 
   /** Loss-specific checks of the target (and parameters) before anything is written. */
-  void validate(float[] y, int yo, int yld, int rows, int cols) {}
+  void validate(Matrix target) {}
 
   /**
    * The one pass: returns scale × Σ loss(x, y) and writes g = scale × ∂loss/∂x when g != null.

@@ -1,59 +1,77 @@
 package gradkernel.loss;
 
-import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
+import java.util.Objects;
 
-/** Argument checks shared by the losses; every message names the argument and the shapes. */
+/**
+ * Argument checks shared by the losses; every message names the argument and the shapes. Bounds
+ * need no check here: a {@link Matrix} view validated its own at construction.
+ */
 final class LossChecks {
   private LossChecks() {}
 
-  /** Throws unless a row-major rows×cols matrix with leading dimension ld fits at off. */
-  static void matrix(String arg, float[] a, int off, int rows, int cols, int ld) {
-    Checks.nonNegative("batch", rows);
-    Checks.matrix(arg, a, off, rows, cols, ld);
+  /**
+   * The checks every loss makes before it writes: {@code input} (named {@code inputName}) is
+   * non-null; {@code target} (null for class-index targets) and {@code grad} (null: value only)
+   * have its shape; grad is the input view itself or disjoint from it, and disjoint from target.
+   */
+  static void views(String inputName, Matrix input, Matrix target, Matrix grad) {
+    Objects.requireNonNull(input, inputName);
+    if (target != null) {
+      sameShape("target", target, inputName, input);
+    }
+    if (grad != null) {
+      sameShape("grad", grad, inputName, input);
+      gradient(grad, inputName, input, target);
+    }
   }
 
   /** Throws unless {@code m} has the same shape as {@code input}. */
-  static void sameShape(String arg, Matrix m, Matrix input) {
-    java.util.Objects.requireNonNull(m, arg);
+  private static void sameShape(String arg, Matrix m, String inputName, Matrix input) {
     if (m.rows() != input.rows() || m.cols() != input.cols()) {
       throw new IllegalArgumentException(arg + ": shape [" + m.rows() + ", " + m.cols()
-          + "] does not match input [" + input.rows() + ", " + input.cols() + "]");
+          + "] does not match " + inputName + " [" + input.rows() + ", " + input.cols() + "]");
     }
   }
 
   /**
-   * Validates the gradient buffer: in bounds, and either identical to the input view (same
-   * array, offset and leading dimension) or disjoint from it; disjoint from the target
-   * ({@code target} may be null).
+   * The gradient view is either identical to the input view (same array, offset and leading
+   * dimension) or disjoint from it, and disjoint from the target ({@code t} may be null).
    */
-  static void gradient(float[] g, int go, int gld, float[] x, int xo, int xld, float[] t, int to,
-      int tld, int rows, int cols) {
-    matrix("grad", g, go, rows, cols, gld);
-    if (g == x && overlaps(go, gld, xo, xld, rows, cols) && (go != xo || gld != xld)) {
-      throw new IllegalArgumentException("grad: [" + rows + ", " + cols + "] at offset " + go
-          + " (ld " + gld + ") partially overlaps the input at offset " + xo + " (ld " + xld
-          + "); it may alias the input only exactly");
+  private static void gradient(Matrix g, String inputName, Matrix x, Matrix t) {
+    int rows = g.rows();
+    int cols = g.cols();
+    if (overlaps(g, x) && (g.offset() != x.offset() || g.ld() != x.ld())) {
+      throw new IllegalArgumentException("grad: [" + rows + ", " + cols + "] at offset "
+          + g.offset() + " (ld " + g.ld() + ") partially overlaps the " + inputName
+          + " at offset " + x.offset() + " (ld " + x.ld() + "); it may alias the " + inputName
+          + " only exactly");
     }
-    if (g == t && overlaps(go, gld, to, tld, rows, cols)) {
-      throw new IllegalArgumentException("grad: [" + rows + ", " + cols + "] at offset " + go
-          + " overlaps the target at offset " + to);
+    if (t != null && overlaps(g, t)) {
+      throw new IllegalArgumentException("grad: [" + rows + ", " + cols + "] at offset "
+          + g.offset() + " overlaps the target at offset " + t.offset());
     }
   }
 
-  private static boolean overlaps(int ao, int ald, int bo, int bld, int rows, int cols) {
-    if (rows == 0 || cols == 0) {
+  /** Whether two same-shape views share an array and their storage spans intersect. */
+  private static boolean overlaps(Matrix a, Matrix b) {
+    int rows = a.rows();
+    int cols = a.cols();
+    if (a.data() != b.data() || rows == 0 || cols == 0) {
       return false;
     }
-    long aEnd = ao + (long) (rows - 1) * ald + cols;
-    long bEnd = bo + (long) (rows - 1) * bld + cols;
-    return ao < bEnd && bo < aEnd;
+    long aEnd = a.offset() + (long) (rows - 1) * a.ld() + cols;
+    long bEnd = b.offset() + (long) (rows - 1) * b.ld() + cols;
+    return a.offset() < bEnd && b.offset() < aEnd;
   }
 
-  /** Throws unless every element of the rows×cols view is finite, naming the first bad one. */
-  static void finite(String arg, float[] a, int off, int rows, int cols, int ld) {
+  /** Throws unless every element of the view is finite, naming the first bad one. */
+  static void finite(String arg, Matrix m) {
+    float[] a = m.data();
+    int rows = m.rows();
+    int cols = m.cols();
     for (int r = 0; r < rows; r++) {
-      int base = off + r * ld;
+      int base = m.offset() + r * m.ld();
       for (int c = 0; c < cols; c++) {
         if (!Float.isFinite(a[base + c])) {
           throw new IllegalArgumentException(arg + ": element [" + r + ", " + c + "] of ["

@@ -4,15 +4,18 @@
  * and {@link gradkernel.loss.BceWithLogitsLoss}, each with PyTorch's definitions and a
  * {@link gradkernel.loss.Reduction}.
  *
- * <p>Common contract. Inputs are row-major {@code [batch, width]} float arrays at an offset (the
- * layout {@code Chain.backward} takes its upstream in), or {@link gradkernel.tensor.Matrix} views
- * (any leading dimension). The value is returned as a {@code double}, accumulated in double in
- * row-major order; the gradient ∂value/∂input is written as float into a caller buffer of the
- * same shape, or skipped when that buffer is {@code null}. Nothing is allocated. All arguments
+ * <p>Common contract. Inputs, targets and gradients are {@code [batch, width]}
+ * {@link gradkernel.tensor.Matrix} views (any offset and leading dimension; a dense block of a
+ * {@code float[]} at an offset is {@code new Matrix(a, off, batch, width, width)}, the layout
+ * {@code Chain.backward} takes its upstream in); cross-entropy's class-index targets are an
+ * {@code int[]} with an offset. The value is returned as a {@code double}, accumulated in double
+ * in row-major order; the gradient ∂value/∂input is written as float into a caller view of the
+ * same shape, or skipped when that view is {@code null}. Nothing is allocated. All arguments
  * are validated before anything is written ({@link IllegalArgumentException} naming the argument
- * and the shapes). The gradient buffer may be the input buffer itself (same array, same offset,
- * same leading dimension: the gradient then replaces the input in place); any other overlap with
- * the input, and any overlap with the target, is rejected.
+ * and the shapes; a view's bounds were checked when it was built). The gradient view may be the
+ * input view itself (same array, same offset, same leading dimension: the gradient then replaces
+ * the input in place); any other overlap with the input, and any overlap with the target, is
+ * rejected.
  *
  * <p>Determinism: every exp/log is {@link StrictMath}'s, in scalar loops with sums in a fixed
  * order, so the bits do not depend on the JIT, the CPU or the kernel selection.

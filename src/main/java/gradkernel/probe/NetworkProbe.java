@@ -98,7 +98,7 @@ final class NetworkProbe {
     }
     Chain net = Chain.of(layers);
     progress.step(s.name() + ": forward and backward through " + depth + " layers");
-    Tape tape = Tape.keepingInputGradients(net);
+    Tape tape = net.newTape(Tape.Keep.INPUT_GRADIENTS);
     net.forward(tape, gaussian(batch * net.inputSize(), 1, rnd), 0, batch);
     GradientProfile prof = new GradientProfile(net);
     Gradients grads = new Gradients(net);

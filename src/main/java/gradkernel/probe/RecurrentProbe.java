@@ -64,7 +64,7 @@ final class RecurrentProbe {
    * [batch, n] of the top layer, and reads the per-step norms. T is the chain's capacity.
    */
   static Measured measure(Chain net, float[] x, float[] upstream, int batch) {
-    Tape tape = Tape.keepingInputGradients(net);
+    Tape tape = net.newTape(Tape.Keep.INPUT_GRADIENTS);
     net.forward(tape, x, 0, batch);
     GradientProfile prof = new GradientProfile(net);
     net.backward(tape, upstream, 0, new Gradients(net), prof);

@@ -91,6 +91,8 @@ final class Bidiagonal {
   /** a[r+j] -= c·w[j] for j in [from, to), returning Σ a[r+j]·u[j] (four partial sums, fixed order). */
   private static double updateDot(double[] a, int r, double[] w, double[] u, double c, int from,
       int to) {
+    // Four partial sums in a fixed order like sumSquares below, but fused with the update: a
+    // separate pass would read the row twice.
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
@@ -120,6 +122,7 @@ final class Bidiagonal {
 
   /** Σ v[i]² for i in [from, to), four partial sums in a fixed order. */
   static double sumSquares(double[] v, int from, int to) {
+    // The fixed-order four-way unrolling of updateDot above, on a different formula (v², no write).
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;

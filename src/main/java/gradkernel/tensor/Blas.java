@@ -104,10 +104,7 @@ public final class Blas {
    * == 0, y is not read. Each y[i] within γ_{n+2}·(|alpha|·Σ_j|a_ij·x_j| + |beta·y_i|).
    */
   public static void gemv(float alpha, Matrix a, Vec x, float beta, Vec y) {
-    nonNull(a, x, y);
-    Checks.sameLength("gemv: x vs A " + a.shape() + " columns", a.cols(), x.length());
-    Checks.sameLength("gemv: y vs A " + a.shape() + " rows", a.rows(), y.length());
-    yDisjoint("gemv: y", a, x, y);
+    gemvArgs("gemv", a, false, x, y);
     K.gemv(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
   }
@@ -117,12 +114,24 @@ public final class Blas {
    * == 0, y is not read. Each y[j] within γ_{m+2}·(|alpha|·Σ_i|a_ij·x_i| + |beta·y_j|).
    */
   public static void gemvT(float alpha, Matrix a, Vec x, float beta, Vec y) {
-    nonNull(a, x, y);
-    Checks.sameLength("gemvT: x vs A " + a.shape() + " rows", a.rows(), x.length());
-    Checks.sameLength("gemvT: y vs A " + a.shape() + " columns", a.cols(), y.length());
-    yDisjoint("gemvT: y", a, x, y);
+    gemvArgs("gemvT", a, true, x, y);
     K.gemvT(a.rows(), a.cols(), alpha, a.data(), a.offset(), a.ld(), x.data(), x.offset(), beta,
         y.data(), y.offset());
+  }
+
+  /**
+   * The checks of gemv (op(A) = A) and gemvT (op(A) = Aᵀ): x has op(A)'s columns, y its rows,
+   * y is disjoint from A and x. Messages name the operation and A's shape.
+   */
+  private static void gemvArgs(String op, Matrix a, boolean transposed, Vec x, Vec y) {
+    nonNull(a, x, y);
+    String rows = " rows";
+    String cols = " columns";
+    Checks.sameLength(op + ": x vs A " + a.shape() + (transposed ? rows : cols),
+        transposed ? a.rows() : a.cols(), x.length());
+    Checks.sameLength(op + ": y vs A " + a.shape() + (transposed ? cols : rows),
+        transposed ? a.cols() : a.rows(), y.length());
+    yDisjoint(op + ": y", a, x, y);
   }
 
   /** A += alpha·x·yᵀ (one fused rounding per element); A m×n, x length m, y length n. */

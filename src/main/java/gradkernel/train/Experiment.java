@@ -77,6 +77,8 @@ public final class Experiment {
   /** Runs {@code gradkernel experiment} with the arguments after "experiment". */
   public static int run(List<String> args, PrintStream out, PrintStream err)
       throws UsageException, ProbeFailure {
+    // The entry shape of TrainCli.run too (parse; null: --help): glue around two different
+    // Options types, too thin for a helper; the options themselves share RunOptions.
     Options o = parse(args);
     if (o == null) {
       out.print(HELP);
@@ -335,53 +337,33 @@ public final class Experiment {
     String task = "adding";
     int[] lengths = quick ? new int[] {20, 50, 100} : new int[] {50, 100, 200};
     int seeds = quick ? 3 : 5;
-    int steps = quick ? 2000 : 3000;
-    int hidden = 32;
-    int batch = 32;
-    String optimizer = "adam";
-    double lr = Double.NaN;
     double clip = 1;
-    String init = "orthogonal";
     int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-    boolean json = false;
-    String plot = null;
-    boolean quiet = false;
+    RunOptions shared = new RunOptions(quick ? 2000 : 3000, "orthogonal");
     Args in = new Args(args, 1, USAGE);
     while (in.advance()) {
       String a = in.name();
+      if (shared.accept(in)) {
+        continue;
+      }
       switch (a) {
         case "--quick" -> in.flag();
-        case "--quiet", "-q" -> {
-          in.flag();
-          quiet = true;
-        }
         case "--task" -> task = in.choice(Task.NAMES);
         case "--T", "--t" -> lengths = lengths(in);
         case "--seeds" -> seeds = in.intIn(1, 1000);
-        case "--steps" -> steps = in.intIn(1, 100_000_000);
-        case "--hidden" -> hidden = in.intIn(1, 4096);
-        case "--batch" -> batch = in.intIn(1, 65_536);
-        case "--optimizer" -> optimizer = in.choice(TrainConfig.OPTIMIZERS);
-        case "--lr" -> lr = in.positive(false);
         case "--clip-norm" -> clip = in.positive(true);
-        case "--init" -> init = in.choice(TrainConfig.INITS);
         case "--threads" -> threads = in.intIn(1, Parallelism.MAX_THREADS);
-        case "--format" -> json = in.json();
-        case "--plot" -> plot = in.file();
         default -> throw in.error(in.isOption() ? "unknown option '" + a + "'"
             : "unexpected argument '" + a + "'");
       }
-    }
-    if (Double.isNaN(lr)) {
-      lr = TrainConfig.defaultLr(optimizer);
     }
     try {
       for (int t : lengths) {
         Task.of(task, t, 4, 1);
       }
-      TrainConfig base = TrainConfig.builder(task).hidden(hidden).steps(lengths[0]).batch(batch)
-          .iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip).init(init).build();
-      return new Options(base, lengths, seeds, threads, quick, json, plot, quiet);
+      TrainConfig base = shared.builder(task).steps(lengths[0]).clipNorm(clip).build();
+      return new Options(base, lengths, seeds, threads, quick, shared.json, shared.plot,
+          shared.quiet);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -91,6 +91,7 @@ public final class TrainCli {
   /** Runs {@code gradkernel train} with {@code args} (after "train"); returns the exit code. */
   public static int run(List<String> args, PrintStream out, PrintStream err)
       throws UsageException, ProbeFailure {
+    // The entry shape of Experiment.run too: glue around two Options types, see there.
     Options o = parse(args);
     if (o == null) {
       out.print(HELP);
@@ -275,59 +276,42 @@ public final class TrainCli {
   static Options parse(List<String> args) throws UsageException {
     String task = null;
     String cell = "lstm";
-    int hidden = 32;
     int t = 50;
-    int batch = 32;
-    int steps = 800;
     int classes = 4;
-    String optimizer = "adam";
-    double lr = Double.NaN;
     double clip = 1;
-    String init = "default";
     double gain = 1;
     long seed = 1;
     int threads = 1;
     int testSize = 256;
     int evalEvery = 0;
-    boolean json = false;
     String log = null;
-    String plot = null;
-    boolean quiet = false;
     String save = null;
+    RunOptions shared = new RunOptions(800, "default");
     Args in = new Args(args, 0, USAGE);
     while (in.advance()) {
       String a = in.name();
+      if (shared.accept(in)) {
+        continue;
+      }
       switch (a) {
         case "--help", "-h" -> {
           return null;
         }
-        case "--quiet", "-q" -> {
-          in.flag();
-          quiet = true;
-        }
         case "--cell" -> cell = in.choice(TrainConfig.CELLS);
-        case "--hidden" -> hidden = in.intIn(1, 4096);
         case "--T", "--t" -> t = in.intIn(2, 100_000);
-        case "--batch" -> batch = in.intIn(1, 65_536);
-        case "--steps" -> steps = in.intIn(1, 100_000_000);
         case "--classes" -> {
           classes = in.intIn(4, 8);
           if (classes != 4 && classes != 8) {
             throw in.error("--classes expects 4 or 8, got " + classes);
           }
         }
-        case "--optimizer" -> optimizer = in.choice(TrainConfig.OPTIMIZERS);
-        case "--lr" -> lr = in.positive(false);
         case "--clip-norm" -> clip = in.numberOrNone();
-        case "--init" -> init = in.choice(TrainConfig.INITS);
         case "--gain" -> gain = in.positive(false);
         case "--seed" -> seed = in.longValue();
         case "--threads" -> threads = in.intIn(1, Parallelism.MAX_THREADS);
         case "--test-size" -> testSize = in.intIn(1, 1_000_000);
         case "--eval-every" -> evalEvery = in.intIn(1, 100_000_000);
-        case "--format" -> json = in.json();
         case "--log" -> log = in.file();
-        case "--plot" -> plot = in.file();
         case "--save" -> save = saveFile(in);
         default -> {
           if (in.isOption()) {
@@ -346,15 +330,11 @@ public final class TrainCli {
     if (task == null) {
       throw usage("missing TASK (" + String.join(", ", Task.NAMES) + ")");
     }
-    if (Double.isNaN(lr)) {
-      lr = TrainConfig.defaultLr(optimizer);
-    }
     try {
       Task.of(task, t, classes, seed);
-      return new Options(TrainConfig.builder(task).classes(classes).cell(cell).hidden(hidden)
-          .steps(t).batch(batch).iterations(steps).optimizer(optimizer).lr(lr).clipNorm(clip)
-          .init(init).gain(gain).seed(seed).parallelism(Parallelism.threads(threads))
-          .testSize(testSize).evalEvery(evalEvery).build(), json, log, plot, quiet, save);
+      return new Options(shared.builder(task).classes(classes).cell(cell).steps(t)
+          .clipNorm(clip).gain(gain).seed(seed).parallelism(Parallelism.threads(threads))
+          .testSize(testSize).evalEvery(evalEvery).build(), shared.json, log, shared.plot, shared.quiet, save);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

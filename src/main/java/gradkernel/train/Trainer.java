@@ -448,6 +448,9 @@ public final class Trainer {
     final Tape[] seqTape;
     final Tape[] headTape;
     final float[] dOut;
+    /** Per block: its rows of y (regression targets [rows, 1]; null when classifying), of dOut. */
+    final Matrix[] yBlock;
+    final Matrix[] dOutBlock;
     final Gradients[] seqGrads;
     final Gradients[] headGrads;
     final GradientProfile[] prof;
@@ -471,6 +474,8 @@ public final class Trainer {
       seqGrads = new Gradients[c];
       headGrads = new Gradients[c];
       prof = new GradientProfile[c];
+      yBlock = new Matrix[c];
+      dOutBlock = new Matrix[c];
       loss = new double[c];
       targets = new long[c];
       correct = new long[c];
@@ -480,6 +485,9 @@ public final class Trainer {
         seqGrads[k] = k == 0 ? seqParams.grads() : new Gradients(seq);
         headGrads[k] = k == 0 ? headParams.grads() : new Gradients(head);
         prof[k] = new GradientProfile(seq);
+        int rows = blocks.size(k) * rowsPerExample;
+        yBlock[k] = task.classification() ? null : new Matrix(y, blocks.start(k), rows, 1, 1);
+        dOutBlock[k] = new Matrix(dOut, blocks.start(k) * rowsPerExample * out, rows, out, out);
       }
     }
 
@@ -524,7 +532,7 @@ public final class Trainer {
     private void trainBlock(int k) {
       int rows = blocks.size(k) * rowsPerExample;
       int d = blocks.start(k) * rowsPerExample * out;
-      loss[k] = blockLoss(k, dOut, d);
+      loss[k] = blockLoss(k, dOutBlock[k]);
       float s = scale;
       for (int i = d; i < d + rows * out; i++) {
         dOut[i] *= s;
@@ -534,11 +542,11 @@ public final class Trainer {
     }
 
     /**
-     * Forward of block k and its summed loss (Reduction.SUM); writes ∂(sum)/∂logits at
-     * grad[gOff] unless grad is null. Classification also counts the block's targets and
+     * Forward of block k and its summed loss (Reduction.SUM); writes ∂(sum)/∂logits into grad
+     * unless it is null. Classification also counts the block's targets and
      * correct argmax predictions into targets[k] and correct[k].
      */
-    private double blockLoss(int k, float[] grad, int gOff) {
+    private double blockLoss(int k, Matrix grad) {
       int first = blocks.start(k);
       int size = blocks.size(k);
       int rows = size * rowsPerExample;
@@ -547,7 +555,7 @@ public final class Trainer {
       Matrix logits = head.forward(headTape[k], h.data(), h.offset(), rows);
       if (!task.classification()) {
         targets[k] = rows;
-        return mseSum.apply(logits.data(), logits.offset(), y, first, rows, 1, grad, gOff);
+        return mseSum.apply(logits, yBlock[k], grad);
       }
       int r0 = first * rowsPerExample;
       long counted = 0;
@@ -571,11 +579,11 @@ public final class Trainer {
       }
       targets[k] = counted;
       correct[k] = right;
-      return ceSum.apply(logits.data(), logits.offset(), rows, out, labels, r0, grad, gOff);
+      return ceSum.apply(logits, labels, r0, grad);
     }
 
     private void evalBlock(int k) {
-      loss[k] = blockLoss(k, null, 0);
+      loss[k] = blockLoss(k, null);
     }
 
     /** ‖∂L/∂h_j‖ over the whole batch: √(Σ_k ‖·‖_k²) over the blocks, in block order. */

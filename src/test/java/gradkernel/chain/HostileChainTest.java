@@ -46,7 +46,7 @@ class HostileChainTest {
   @Test
   void buffersInsideTheTapeAreRejected() {
     Chain c = square();
-    Tape t = Tape.keepingInputGradients(c);
+    Tape t = c.newTape(Tape.Keep.INPUT_GRADIENTS);
     Matrix out = c.forward(t, Reference.gaussian(rnd, 5, 1));
     float[] up = Reference.gaussian(rnd, 5, 1);
     Matrix dIn = c.backward(t, up, null, null);

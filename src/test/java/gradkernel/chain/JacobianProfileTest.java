@@ -92,8 +92,8 @@ class JacobianProfileTest {
     }
     Chain dc = Chain.of(unrolled);
     float[] up = Reference.gaussian(rnd, n, 1);
-    Tape rt = Tape.keepingInputGradients(rc);
-    Tape dt = Tape.keepingInputGradients(dc);
+    Tape rt = rc.newTape(Tape.Keep.INPUT_GRADIENTS);
+    Tape dt = dc.newTape(Tape.Keep.INPUT_GRADIENTS);
     Matrix hr = rc.forward(rt, input).copy();
     Matrix hd = dc.forward(dt, java.util.Arrays.copyOf(input, n)).copy();
     double tol = steps * (2 * (n + m) + 8) * Math.sqrt(n + m) * 0x1p-24;
@@ -133,7 +133,7 @@ class JacobianProfileTest {
             Reference.dense(rnd, 7, 4, Activations.IDENTITY)),
         Reference.dense(rnd, 3, 7, Activations.TANH));
     for (int b : new int[] {1, 3}) {
-      Tape t = Tape.keepingInputGradients(c);
+      Tape t = c.newTape(Tape.Keep.INPUT_GRADIENTS);
       c.forward(t, Reference.gaussian(rnd, b * 5, 1), 0, b);
       Gradients g = new Gradients(c);
       GradientProfile p = new GradientProfile(c);

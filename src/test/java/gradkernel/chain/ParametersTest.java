@@ -111,7 +111,7 @@ class ParametersTest {
   @Test
   void layersAnswerPreActivationAndSlotQueries() {
     Chain c = net();
-    Tape tape = Tape.keepingInputGradients(c);
+    Tape tape = c.newTape(Tape.Keep.INPUT_GRADIENTS);
     int b = 2;
     c.forward(tape, rand(b * c.inputSize(), 15), 0, b);
     c.backward(tape, rand(b * c.outputSize(), 16), 0, null, null);

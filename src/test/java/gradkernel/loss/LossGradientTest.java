@@ -1,8 +1,11 @@
 package gradkernel.loss;
 
+import static gradkernel.loss.LossReference.m;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradkernel.tensor.Vec;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -10,7 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every loss on random batches against the double reference: the value within 1e-12 relative
  * (both are double sums of the same float inputs; for cross-entropy plus its stated float
- * exp-sum bound (ln C + 3)·2⁻²⁴ per unit of scaled target mass, see CrossEntropyLoss), and the float gradient against central
+ * exp-sum bound (ln C + 3)·2⁻²⁴ per unit of scaled target mass, see CrossEntropyLoss),
+     and the float gradient against central
  * differences of the reference within 2^-22·(|g| + scale) — float rounding of the output plus the
  * float-stored exponentials of cross-entropy — plus 1e-9·scale for the differences themselves.
  */
@@ -56,7 +60,8 @@ class LossGradientTest {
     float[] x = random(r, BATCH * WIDTH, -3, 3);
     float[] y = random(r, BATCH * WIDTH, -3, 3);
     float[] g = new float[x.length];
-    double v = MseLoss.of(red).apply(x, 0, y, 0, BATCH, WIDTH, g, 0);
+    double v = MseLoss.of(red).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH), m(g, 0, BATCH,
+        WIDTH));
     check("mse", v, g, xd -> LossReference.mse(xd, y, red == Reduction.MEAN), x,
         scale(red, x.length));
   }
@@ -69,7 +74,8 @@ class LossGradientTest {
     float[] y = random(r, BATCH * WIDTH, -3, 3);
     float[] g = new float[x.length];
     for (double delta : new double[] {0.3, 1.0, 2.5}) {
-      double v = HuberLoss.of(delta, red).apply(x, 0, y, 0, BATCH, WIDTH, g, 0);
+      double v = HuberLoss.of(delta, red).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH), m(g,
+          0, BATCH, WIDTH));
       check("huber " + delta, v, g,
           xd -> LossReference.huber(xd, y, delta, red == Reduction.MEAN), x, scale(red, x.length));
     }
@@ -86,10 +92,12 @@ class LossGradientTest {
     float[] pw = random(r, WIDTH, 0.2, 4);
     float[] g = new float[x.length];
     boolean mean = red == Reduction.MEAN;
-    double v = BceWithLogitsLoss.of(red).apply(x, 0, y, 0, BATCH, WIDTH, g, 0);
+    double v = BceWithLogitsLoss.of(red).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH), m(g,
+        0, BATCH, WIDTH));
     check("bce", v, g, xd -> LossReference.bce(xd, y, null, WIDTH, mean), x,
         scale(red, x.length));
-    v = BceWithLogitsLoss.of(red).withPosWeight(pw).apply(x, 0, y, 0, BATCH, WIDTH, g, 0);
+    v = BceWithLogitsLoss.of(red).withPosWeight(Vec.of(pw)).apply(m(x, 0, BATCH, WIDTH), m(y, 0,
+        BATCH, WIDTH), m(g, 0, BATCH, WIDTH));
     check("bce posWeight", v, g, xd -> LossReference.bce(xd, y, pw, WIDTH, mean), x,
         4 * scale(red, x.length));
   }
@@ -104,20 +112,21 @@ class LossGradientTest {
     boolean mean = red == Reduction.MEAN;
     for (double eps : new double[] {0, 0.1, 1}) {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps)
-          .apply(x, 0, BATCH, WIDTH, y, 0, g, 0);
+          .apply(m(x, 0, BATCH, WIDTH), y, 0, m(g, 0, BATCH, WIDTH));
       check("ce eps " + eps, v, g, xd -> LossReference.ceIndex(xd, WIDTH, y, eps, null, mean), x,
           scale(red, BATCH), scale(red, BATCH) * BATCH);
     }
     int[] ignored = {3, -100, 6, 2, -100};
     for (double eps : new double[] {0, 0.25}) {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps).withIgnoreIndex(-100)
-          .apply(x, 0, BATCH, WIDTH, ignored, 0, g, 0);
+          .apply(m(x, 0, BATCH, WIDTH), ignored, 0, m(g, 0, BATCH, WIDTH));
       check("ce ignore eps " + eps, v, g,
           xd -> LossReference.ceIndex(xd, WIDTH, ignored, eps, -100, mean), x, scale(red, 3),
           scale(red, 3) * 3);
     }
     // an ignore index inside [0, classes) ignores that class's rows
-    double v = CrossEntropyLoss.of(red).withIgnoreIndex(3).apply(x, 0, BATCH, WIDTH, y, 0, g, 0);
+    double v = CrossEntropyLoss.of(red).withIgnoreIndex(3).apply(m(x, 0, BATCH, WIDTH), y, 0, m(g,
+        0, BATCH, WIDTH));
     check("ce ignore 3", v, g, xd -> LossReference.ceIndex(xd, WIDTH, y, 0, 3, mean), x,
         scale(red, 3), scale(red, 3) * 3);
   }
@@ -141,7 +150,7 @@ class LossGradientTest {
     boolean mean = red == Reduction.MEAN;
     for (double eps : new double[] {0, 0.1, 1}) {
       double v = CrossEntropyLoss.of(red).withLabelSmoothing(eps)
-          .applyProbabilities(x, 0, t, 0, BATCH, WIDTH, g, 0);
+          .applyProbabilities(m(x, 0, BATCH, WIDTH), m(t, 0, BATCH, WIDTH), m(g, 0, BATCH, WIDTH));
       double mass = 0;
       for (float tc : t) {
         mass += (1 - eps) * tc;
@@ -166,8 +175,9 @@ class LossGradientTest {
       CrossEntropyLoss ce = CrossEntropyLoss.of(red).withLabelSmoothing(eps);
       float[] g1 = new float[x.length];
       float[] g2 = new float[x.length];
-      double v1 = ce.apply(x, 0, BATCH, WIDTH, y, 0, g1, 0);
-      double v2 = ce.applyProbabilities(x, 0, t, 0, BATCH, WIDTH, g2, 0);
+      double v1 = ce.apply(m(x, 0, BATCH, WIDTH), y, 0, m(g1, 0, BATCH, WIDTH));
+      double v2 = ce.applyProbabilities(m(x, 0, BATCH, WIDTH), m(t, 0, BATCH, WIDTH), m(g2, 0,
+          BATCH, WIDTH));
       assertEquals(v1, v2, 1e-14 * v1);
       for (int i = 0; i < g1.length; i++) {
         assertEquals(g1[i], g2[i], 0x1p-23 * (Math.abs(g1[i]) + 1), "[" + i + "]");
@@ -183,19 +193,25 @@ class LossGradientTest {
     float[] y = random(r, BATCH * WIDTH, 0, 1);
     int[] idx = {0, 1, 2, -1, 4};
     int n = x.length;
-    assertRatio(n, MseLoss.of(Reduction.SUM).apply(x, 0, y, 0, BATCH, WIDTH, null, 0),
-        MseLoss.of(Reduction.MEAN).apply(x, 0, y, 0, BATCH, WIDTH, null, 0));
-    assertRatio(n, HuberLoss.of(0.5, Reduction.SUM).apply(x, 0, y, 0, BATCH, WIDTH, null, 0),
-        HuberLoss.of(0.5, Reduction.MEAN).apply(x, 0, y, 0, BATCH, WIDTH, null, 0));
-    assertRatio(n, BceWithLogitsLoss.of(Reduction.SUM).apply(x, 0, y, 0, BATCH, WIDTH, null, 0),
-        BceWithLogitsLoss.of(Reduction.MEAN).apply(x, 0, y, 0, BATCH, WIDTH, null, 0));
+    assertRatio(n, MseLoss.of(Reduction.SUM).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH),
+        null),
+        MseLoss.of(Reduction.MEAN).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH), null));
+    assertRatio(n, HuberLoss.of(0.5, Reduction.SUM).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH,
+        WIDTH), null),
+        HuberLoss.of(0.5, Reduction.MEAN).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH),
+            null));
+    assertRatio(n, BceWithLogitsLoss.of(Reduction.SUM).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH,
+        WIDTH), null),
+        BceWithLogitsLoss.of(Reduction.MEAN).apply(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH),
+            null));
     assertRatio(4, CrossEntropyLoss.of(Reduction.SUM).withIgnoreIndex(-1)
-            .apply(x, 0, BATCH, WIDTH, idx, 0, null, 0),
+            .apply(m(x, 0, BATCH, WIDTH), idx, 0, null),
         CrossEntropyLoss.of(Reduction.MEAN).withIgnoreIndex(-1)
-            .apply(x, 0, BATCH, WIDTH, idx, 0, null, 0));
+            .apply(m(x, 0, BATCH, WIDTH), idx, 0, null));
     assertRatio(BATCH, CrossEntropyLoss.of(Reduction.SUM)
-            .applyProbabilities(x, 0, y, 0, BATCH, WIDTH, null, 0),
-        CrossEntropyLoss.of(Reduction.MEAN).applyProbabilities(x, 0, y, 0, BATCH, WIDTH, null, 0));
+            .applyProbabilities(m(x, 0, BATCH, WIDTH), m(y, 0, BATCH, WIDTH), null),
+        CrossEntropyLoss.of(Reduction.MEAN).applyProbabilities(m(x, 0, BATCH, WIDTH), m(y, 0,
+            BATCH, WIDTH), null));
   }
 
   private static void assertRatio(int count, double sum, double mean) {

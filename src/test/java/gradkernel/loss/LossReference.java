@@ -1,5 +1,7 @@
 package gradkernel.loss;
 
+import gradkernel.tensor.Matrix;
+
 /**
  * Double-precision reference losses written from the PyTorch definitions, independent of the
  * kernels (plain Math.exp/log, log-softmax as z − logsumexp). Each returns the reduced value;
@@ -10,6 +12,11 @@ final class LossReference {
 
   interface Fn {
     double value(double[] x);
+  }
+
+  /** A dense {@code [rows, cols]} view of {@code a} at {@code off} (ld = max(1, cols)), or null. */
+  static Matrix m(float[] a, int off, int rows, int cols) {
+    return a == null ? null : new Matrix(a, off, rows, cols, Math.max(1, cols));
   }
 
   static double[] toDouble(float[] a) {

@@ -21,6 +21,27 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
 
   @Test
+  void gemvAndGemvTNameTheMismatchedSide() {
+    Matrix a = Matrix.zeros(2, 3);
+    String[][] cases = {
+        {message(() -> Blas.gemv(1f, a, Vec.zeros(2), 0f, Vec.zeros(2))),
+            "gemv: x vs A 2x3 columns"},
+        {message(() -> Blas.gemv(1f, a, Vec.zeros(3), 0f, Vec.zeros(3))),
+            "gemv: y vs A 2x3 rows"},
+        {message(() -> Blas.gemvT(1f, a, Vec.zeros(3), 0f, Vec.zeros(3))),
+            "gemvT: x vs A 2x3 rows"},
+        {message(() -> Blas.gemvT(1f, a, Vec.zeros(2), 0f, Vec.zeros(2))),
+            "gemvT: y vs A 2x3 columns"}};
+    for (String[] c : cases) {
+      assertTrue(c[0].startsWith(c[1]), c[0]);
+    }
+  }
+
+  private static String message(org.junit.jupiter.api.function.Executable call) {
+    return assertThrows(IllegalArgumentException.class, call).getMessage();
+  }
+
+  @Test
   void copyOfMatricesWithNoColumnsOrRows() {
     for (int rows : new int[] {0, 1, 2, 5}) {
       Matrix m = Matrix.zeros(rows, 0).copy();

@@ -203,9 +203,9 @@ class TrainerTest {
     Matrix logits = head.forward(ht, h.data(), h.offset(), rows);
     float[] d = new float[rows * t.outputSize()];
     double want = t.classification()
-        ? CrossEntropyLoss.of(Reduction.MEAN).withIgnoreIndex(Task.IGNORE).apply(logits.data(),
-            logits.offset(), rows, t.outputSize(), labels, 0, d, 0)
-        : MseLoss.of(Reduction.MEAN).apply(logits.data(), logits.offset(), y, 0, rows, 1, d, 0);
+        ? CrossEntropyLoss.of(Reduction.MEAN).withIgnoreIndex(Task.IGNORE).apply(logits, labels,
+            0, Matrix.of(d, rows, t.outputSize()))
+        : MseLoss.of(Reduction.MEAN).apply(logits, Matrix.of(y, rows, 1), Matrix.of(d, rows, 1));
     Matrix dh = head.backward(ht, d, 0, ref.headParameters().grads(), null);
     seq.backward(st, dh.data(), dh.offset(), ref.recurrentParameters().grads(), null);
     assertEquals(want, loss[0], 1e-6 * want, "mean loss of the batch");

@@ -2,6 +2,7 @@ package gradkernel.bench;
 
 import gradkernel.loss.CrossEntropyLoss;
 import gradkernel.loss.Reduction;
+import gradkernel.tensor.Matrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,14 +37,14 @@ public class LossBench {
   public static final int CLASSES = 50257;
 
   private final CrossEntropyLoss loss = CrossEntropyLoss.of(Reduction.MEAN);
-  private float[] x;
-  private float[] g;
+  private Matrix x;
+  private Matrix g;
   private int[] y;
 
   @Setup(Level.Trial)
   public void setup() {
-    x = Data.uniform(BATCH * CLASSES, 4, 11);
-    g = new float[x.length];
+    x = Matrix.of(Data.uniform(BATCH * CLASSES, 4, 11), BATCH, CLASSES);
+    g = Matrix.zeros(BATCH, CLASSES);
     y = new int[BATCH];
     SplittableRandom r = new SplittableRandom(12);
     for (int i = 0; i < BATCH; i++) {
@@ -53,11 +54,11 @@ public class LossBench {
 
   @Benchmark
   public double forwardBackward() {
-    return loss.apply(x, 0, BATCH, CLASSES, y, 0, g, 0);
+    return loss.apply(x, y, 0, g);
   }
 
   @Benchmark
   public double forwardOnly() {
-    return loss.apply(x, 0, BATCH, CLASSES, y, 0, null, 0);
+    return loss.apply(x, y, 0, null);
   }
 }

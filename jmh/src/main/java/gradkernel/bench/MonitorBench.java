@@ -79,6 +79,8 @@ public class MonitorBench {
   private float[] x;
   private float[] y;
   private float[] dOut;
+  private Matrix yView;
+  private Matrix dOutView;
   private float[] before;
   private TrainingMonitor events;
   private TrainingMonitor ratios;
@@ -102,6 +104,8 @@ public class MonitorBench {
     x = Data.uniform(BATCH * w, 1, 5);
     y = Data.uniform(BATCH * OUT, 1, 6);
     dOut = new float[BATCH * OUT];
+    yView = Matrix.of(y, BATCH, OUT);
+    dOutView = Matrix.of(dOut, BATCH, OUT);
     before = new float[params.size()];
     events = TrainingMonitor.builderFor(params.tensors()).build();
     ratios = TrainingMonitor.builderFor(params.tensors()).jsonLines(Writer.nullWriter()).build();
@@ -137,7 +141,7 @@ public class MonitorBench {
   /** Forward, loss, backward with the profile; leaves the global norm in {@link #acc}. */
   private double forwardBackward() {
     Matrix out = net.forward(tape, x, 0, BATCH);
-    double loss = mse.apply(out.data(), out.offset(), y, 0, BATCH, OUT, dOut, 0);
+    double loss = mse.apply(out, yView, dOutView);
     net.backward(tape, dOut, 0, params.grads(), profile);
     acc.reset().addSumOfSquares(profile.weightGradientSumOfSquares());
     return loss;

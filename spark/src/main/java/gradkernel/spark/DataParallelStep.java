@@ -11,6 +11,7 @@ import gradkernel.loss.Reduction;
 import gradkernel.optim.Optimizer;
 import gradkernel.optim.ParameterSet;
 import gradkernel.tensor.Blas;
+import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,7 +134,8 @@ public final class DataParallelStep {
       }
       float[] y = net.forward(tape, b.x(), 0, b.examples()).copy().data();
       float[] dy = new float[y.length];
-      loss.apply(y, 0, b.y(), 0, b.examples(), out, dy, 0);
+      loss.apply(Matrix.of(y, b.examples(), out), Matrix.of(b.y(), b.examples(), out),
+          Matrix.of(dy, b.examples(), out));
       net.backward(tape, dy, 0, grads, null);
       float[] g = java.util.Arrays.copyOf(grads.data(), net.parameterCount() + 1);
       g[net.parameterCount()] = b.examples();
