@@ -277,6 +277,9 @@ flops16 = 16 * 2 * 2 * 256 * 1024 * 1024
 row("chain backward 16×1024², batch 256", find("ChainBench.batchedBackward"), flops16, "GFLOP/s",
     peak, [("its 32 gemms alone", find("ChainBench.batchedGemmRoof"), None),
            ("with profile", find("ChainBench.batchedBackwardWithProfile"), None)])
+row("chain backward 16×1024², batch 256, 2 threads", find("ChainBench.batchedBackwardTwoThreads"),
+    flops16, "GFLOP/s", 2 * peak if peak else None,
+    [("1 thread", find("ChainBench.batchedBackward"), None)], threads=2)
 row("chain backward 64×1024², one vector", find("ChainBench.singleVectorBackward"),
     64 * 4 * 1024 * 1024, "GB/s", read_gbs,
     [("its 64 gemvᵀ alone", find("ChainBench.singleVectorGemvTRoof"), None)])

@@ -212,7 +212,8 @@ public final class BatchNorm extends Layer {
   private final ThreadLocal<Work> work = ThreadLocal.withInitial(() -> new Work(features()));
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     int inv = sOff + b * n;
     boolean train = mode == Mode.TRAIN;
     if (train && b < 2) {
@@ -269,7 +270,8 @@ public final class BatchNorm extends Layer {
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot) {
     int inv = sOff + b * n;

@@ -301,7 +301,7 @@ public final class Chain {
       }
     }
     tape.ensure(batch, tapePer, workPerExample(tape.keepsInputGradients()));
-    forwardCore(batch, steps, tape, x, xOff, tape.data, 0);
+    forwardCore(tape.threads(), batch, steps, tape, x, xOff, tape.data, 0);
     tape.batch = batch;
     tape.steps = steps;
     return tape.outputView(batch * actOff[layers.length], batch, widthAt(layers.length, steps));
@@ -462,7 +462,7 @@ public final class Chain {
       profile.begin(top, topOff, b * outW);
     }
     int in0 = gradOffset(b, 0, keep);
-    double ss = backwardCore(b, tape.steps, tape.data, 0, top, topOff, w, in0,
+    double ss = backwardCore(tape.threads(), b, tape.steps, tape.data, 0, top, topOff, w, in0,
         grads == null ? null : grads.data(), grads == null ? 0 : grads.offset(), w, 0, keep,
         profile, 0);
     if (profile != null) {
@@ -612,13 +612,13 @@ public final class Chain {
     return b * (layerWork + (keep ? actOff[l] : (l % 2) * maxDim));
   }
 
-  void forwardCore(int b, float[] x, int xOff, float[] t, int base) {
-    forwardCore(b, seqCap, null, x, xOff, t, base);
+  void forwardCore(int threads, int b, float[] x, int xOff, float[] t, int base) {
+    forwardCore(threads, b, seqCap, null, x, xOff, t, base);
   }
 
   /** Forward with the leading sequence layers run for T = steps, initial states from tape. */
-  private void forwardCore(int b, int steps, Tape tape, float[] x, int xOff, float[] t,
-      int base) {
+  private void forwardCore(int threads, int b, int steps, Tape tape, float[] x, int xOff,
+      float[] t, int base) {
     System.arraycopy(x, xOff, t, base, b * widthAt(0, steps));
     for (int l = 0; l < layers.length; l++) {
       int a = base + b * actOff[l];
@@ -629,7 +629,7 @@ public final class Chain {
             tape == null ? null : tape.h0[l], tape == null ? 0 : tape.h0Off[l],
             tape == null ? null : tape.c0[l], tape == null ? 0 : tape.c0Off[l]);
       } else {
-        layers[l].forward(b, t, a, t, out, t, sc);
+        layers[l].forward(threads, b, t, a, t, out, t, sc);
       }
     }
   }
@@ -638,16 +638,16 @@ public final class Chain {
    * Backward from up (only read); writes the input gradient to dIn (when non-null; else to the
    * layer-0 gradient region). Work regions start at wBase. Returns Σ of parameter squares.
    */
-  double backwardCore(int b, float[] t, int base, float[] up, int upOff, float[] dIn, int dInOff,
-      float[] grad, int gBase, float[] w, int wBase, boolean keep, GradientProfile p,
+  double backwardCore(int threads, int b, float[] t, int base, float[] up, int upOff, float[] dIn,
+      int dInOff, float[] grad, int gBase, float[] w, int wBase, boolean keep, GradientProfile p,
       int slotBase) {
-    return backwardCore(b, seqCap, t, base, up, upOff, dIn, dInOff, grad, gBase, w, wBase, keep, p,
-        slotBase);
+    return backwardCore(threads, b, seqCap, t, base, up, upOff, dIn, dInOff, grad, gBase, w,
+        wBase, keep, p, slotBase);
   }
 
-  private double backwardCore(int b, int steps, float[] t, int base, float[] up, int upOff,
-      float[] dIn, int dInOff, float[] grad, int gBase, float[] w, int wBase, boolean keep,
-      GradientProfile p, int slotBase) {
+  private double backwardCore(int threads, int b, int steps, float[] t, int base, float[] up,
+      int upOff, float[] dIn, int dInOff, float[] grad, int gBase, float[] w, int wBase,
+      boolean keep, GradientProfile p, int slotBase) {
     float[] cur = up;
     int curOff = upOff;
     double ss = 0;
@@ -658,7 +658,7 @@ public final class Chain {
         ss += sl.backwardSteps(b, stepsOf(l, steps), t, base + b * scrOff[l], cur, curOff, dst,
             dstOff, grad, gBase + paramOff[l], w, wBase, p, slotBase + slotStart[l]);
       } else {
-        ss += layers[l].backward(b, t, base + b * actOff[l], t, base + b * scrOff[l], cur,
+        ss += layers[l].backward(threads, b, t, base + b * actOff[l], t, base + b * scrOff[l], cur,
             curOff, dst, dstOff, grad, gBase + paramOff[l], w, wBase, p, slotBase + slotStart[l]);
       }
       cur = dst;

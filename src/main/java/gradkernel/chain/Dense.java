@@ -86,7 +86,8 @@ public final class Dense extends Layer {
   @Override int workPerExample() { return w.rows(); }
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     int m = w.rows();
     int n = w.cols();
     for (int r = 0; r < b; r++) {
@@ -95,13 +96,15 @@ public final class Dense extends Layer {
     if (b == 1) {
       K.gemv(m, n, 1f, w.data(), w.offset(), w.ld(), a, aOff, 1f, s, sOff);
     } else {
-      K.gemm(false, true, b, m, n, 1f, a, aOff, n, w.data(), w.offset(), w.ld(), 1f, s, sOff, m);
+      K.gemmParallel(threads, false, true, b, m, n, 1f, a, aOff, n, w.data(), w.offset(), w.ld(),
+          1f, s, sOff, m);
     }
     g.forward(s, sOff, out, outOff, b * m);
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] work, int wOff, GradientProfile p,
       int slot) {
     int m = w.rows();
@@ -112,8 +115,8 @@ public final class Dense extends Layer {
     if (b == 1) {
       K.gemvT(m, n, 1f, w.data(), w.offset(), w.ld(), d, dOff, 0f, dIn, dInOff);
     } else {
-      K.gemm(false, false, b, n, m, 1f, d, dOff, m, w.data(), w.offset(), w.ld(), 0f, dIn,
-          dInOff, n);
+      K.gemmParallel(threads, false, false, b, n, m, 1f, d, dOff, m, w.data(), w.offset(),
+          w.ld(), 0f, dIn, dInOff, n);
     }
     double ss = 0;
     if (grad != null) {
@@ -134,7 +137,8 @@ public final class Dense extends Layer {
           ss = K.sumOfSquares(m * n + m, grad, gOff);
         }
       } else {
-        K.gemm(true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff, n);
+        K.gemmParallel(threads, true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff,
+            n);
         columnSums(b, m, d, dOff, grad, db);
         ss = K.sumOfSquares(m * n + m, grad, gOff);
       }

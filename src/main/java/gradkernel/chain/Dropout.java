@@ -107,7 +107,8 @@ public final class Dropout extends Layer {
   @Override int workPerExample() { return 0; }
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     float keep = p >= 1 ? 0f : (float) (1 / (1 - p));
     boolean train = mode == Mode.TRAIN && p > 0;
     for (int e = 0; e < b * n; e++) {
@@ -117,7 +118,8 @@ public final class Dropout extends Layer {
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile pr,
       int slot) {
     K.mul(b * n, up, upOff, s, sOff, dIn, dInOff);

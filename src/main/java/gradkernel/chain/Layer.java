@@ -121,7 +121,8 @@ public abstract sealed class Layer
   abstract int workPerExample();
 
   /** Forward for {@code b} examples: out = f(a), recording what backward needs in scratch s. */
-  abstract void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff);
+  abstract void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff);
 
   /**
    * Backward for {@code b} examples. {@code up} (the upstream gradient) is only read. Writes
@@ -129,7 +130,8 @@ public abstract sealed class Layer
    * profile slots if p is non-null, and returns the sum of squares of the parameter gradients
    * (0 when grad is null).
    */
-  abstract double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  abstract double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot);
 

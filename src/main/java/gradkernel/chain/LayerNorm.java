@@ -76,7 +76,8 @@ public final class LayerNorm extends Layer {
   @Override int workPerExample() { return gamma.length(); }
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     int n = gamma.length();
     for (int r = 0; r < b; r++) {
       int ar = aOff + r * n;
@@ -102,7 +103,8 @@ public final class LayerNorm extends Layer {
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot) {
     int n = gamma.length();

@@ -144,7 +144,8 @@ public final class Recurrent extends Layer {
   @Override int workPerExample() { return work; }
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     int n = w.rows();
     int m = u.cols();
     int in = inputSize();
@@ -169,7 +170,8 @@ public final class Recurrent extends Layer {
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] work, int wOff, GradientProfile p,
       int slot) {
     int n = w.rows();

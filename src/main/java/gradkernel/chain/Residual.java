@@ -66,19 +66,21 @@ public final class Residual extends Layer {
   @Override int workPerExample() { return f.workPerExample(false); }
 
   @Override
-  void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     int len = b * f.inputSize();
-    f.forwardCore(b, a, aOff, s, sOff);
+    f.forwardCore(threads, b, a, aOff, s, sOff);
     System.arraycopy(a, aOff, out, outOff, len);
     K.axpy(len, 1f, s, f.outputOffset(b, sOff), out, outOff);
   }
 
   @Override
-  double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot) {
     int len = b * f.inputSize();
-    double ss = f.backwardCore(b, s, sOff, up, upOff, dIn, dInOff, grad, gOff, w, wOff, false,
+    double ss = f.backwardCore(threads, b, s, sOff, up, upOff, dIn, dInOff, grad, gOff, w, wOff, false,
         null, 0);
     K.axpy(len, 1f, up, upOff, dIn, dInOff);
     record(p, slot, dIn, dInOff, len, ss);

@@ -272,7 +272,8 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
   // ---- forward ----
 
   @Override
-  final void forward(int b, float[] a, int aOff, float[] out, int outOff, float[] s, int sOff) {
+  final void forward(int threads, int b, float[] a, int aOff, float[] out, int outOff, float[] s,
+      int sOff) {
     forwardSteps(b, cap, a, aOff, out, outOff, s, sOff, null, 0, null, 0);
   }
 
@@ -338,7 +339,8 @@ public abstract sealed class SequenceLayer extends Layer permits Rnn, Lstm, Gru 
   // ---- backward ----
 
   @Override
-  final double backward(int b, float[] a, int aOff, float[] s, int sOff, float[] up, int upOff,
+  final double backward(int threads, int b, float[] a, int aOff, float[] s, int sOff, float[] up,
+      int upOff,
       float[] dIn, int dInOff, float[] grad, int gOff, float[] w, int wOff, GradientProfile p,
       int slot) {
     return backwardSteps(b, cap, s, sOff, up, upOff, dIn, dInOff, grad, gOff, w, wOff, p, slot);

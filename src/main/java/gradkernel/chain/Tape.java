@@ -2,6 +2,7 @@ package gradkernel.chain;
 
 import gradkernel.tensor.Checks;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Parallelism;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,7 @@ public final class Tape {
   final float[][] c0;
   final int[] c0Off;
   private Matrix outputView;
+  private Parallelism parallelism = Parallelism.SEQUENTIAL;
   private Matrix inputGradientView;
 
   Tape(Chain chain, Keep keep) {
@@ -60,6 +62,28 @@ public final class Tape {
   /** What backward through this tape keeps. */
   public Keep keep() {
     return keep;
+  }
+
+  /**
+   * Lets forward and backward through this tape run the batched layers' matrix products (a
+   * {@link Dense} layer's x·Wᵀ, δ·W and δᵀ·x when the batch is above 1) on up to
+   * {@code par.threads()} threads, split into column blocks of C. Every output, gradient and
+   * profile value is bit-identical to the sequential pass for every {@link Parallelism};
+   * elementwise work, single examples and recurrent layers stay on the calling thread. Default
+   * {@link Parallelism#SEQUENTIAL}. Returns this tape.
+   */
+  public Tape parallelism(Parallelism par) {
+    this.parallelism = Objects.requireNonNull(par, "par");
+    return this;
+  }
+
+  /** The parallelism set by {@link #parallelism(Parallelism)}. */
+  public Parallelism parallelism() {
+    return parallelism;
+  }
+
+  int threads() {
+    return parallelism.threads();
   }
 
   /** Whether backward keeps every layer's input gradient ({@link Keep#INPUT_GRADIENTS}). */

@@ -7,6 +7,7 @@ import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.Tape;
 import gradkernel.kernel.Kernels;
+import gradkernel.tensor.Parallelism;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,6 +40,7 @@ public class ChainBench {
   private Chain deep16;
   private Chain deep64;
   private Tape tape16;
+  private Tape tape16two;
   private Tape tape64;
   private Gradients grads;
   private GradientProfile profile;
@@ -67,6 +69,8 @@ public class ChainBench {
     tape16 = deep16.newTape();
     tape64 = deep64.newTape();
     deep16.forward(tape16, Data.uniform(B * W, 1, 1), 0, B);
+    tape16two = deep16.newTape().parallelism(Parallelism.threads(2));
+    deep16.forward(tape16two, Data.uniform(B * W, 1, 1), 0, B);
     deep64.forward(tape64, Data.uniform(W, 1, 2), 0, 1);
     grads = new Gradients(deep16);
     profile = new GradientProfile(deep16);
@@ -90,6 +94,12 @@ public class ChainBench {
   @Benchmark
   public Object batchedBackward() {
     return deep16.backward(tape16, up16, 0, grads, null);
+  }
+
+  /** The same backward with the tape's gemms split over two threads (bit-identical result). */
+  @Benchmark
+  public Object batchedBackwardTwoThreads() {
+    return deep16.backward(tape16two, up16, 0, grads, null);
   }
 
   @Benchmark
