@@ -412,6 +412,19 @@ public final class Chain {
   }
 
   /**
+   * {@link #forward(Tape, float[], int, int)} with x a [batch, width] view: width = inputSize
+   * (for a chain starting with sequence layers, T·m at the full capacity T). Rows must be
+   * contiguous (ld = cols, or a single row), since the tape copies x in one block.
+   *
+   * @throws IllegalArgumentException naming x and its shape, before anything is written
+   */
+  public Matrix forward(Tape tape, Matrix x) {
+    Objects.requireNonNull(x, "x");
+    contiguous("x", x, dims[0]);
+    return forward(tape, x.data(), x.offset(), x.rows());
+  }
+
+  /**
    * Backward pass (VJP) for the batch recorded in the tape. upstream is ∂loss/∂output,
    * [batch, outputSize] at upOff (not modified). Writes every layer's weight and bias gradients,
    * summed over the batch, into grads (overwriting; null to skip them), and fills profile
@@ -470,6 +483,36 @@ public final class Chain {
     }
     tape.backwardDone = true;
     return tape.inputGradientView(in0, b, widthAt(0, tape.steps));
+  }
+
+  /**
+   * {@link #backward(Tape, float[], int, Gradients, GradientProfile)} with upstream a
+   * [batch, outputSize] view of the recorded batch; rows must be contiguous (ld = cols, or a
+   * single row).
+   *
+   * @throws IllegalArgumentException naming upstream and its shape, before anything is written
+   */
+  public Matrix backward(Tape tape, Matrix upstream, Gradients grads, GradientProfile profile) {
+    Objects.requireNonNull(upstream, "upstream");
+    checkRecorded(tape);
+    if (upstream.rows() != tape.batch) {
+      throw new IllegalArgumentException("upstream: " + upstream.shape() + " but the tape holds a "
+          + "batch of " + tape.batch);
+    }
+    contiguous("upstream", upstream, widthAt(layers.length, tape.steps));
+    return backward(tape, upstream.data(), upstream.offset(), grads, profile);
+  }
+
+  /** Throws unless v is [rows, width] with contiguous rows. */
+  private static void contiguous(String name, Matrix v, int width) {
+    if (v.cols() != width) {
+      throw new IllegalArgumentException(name + ": " + v.shape() + " but the chain needs "
+          + width + " columns");
+    }
+    if (v.rows() > 1 && v.ld() != v.cols()) {
+      throw new IllegalArgumentException(name + ": rows must be contiguous (ld " + v.ld()
+          + " != cols " + v.cols() + "); pass " + name + ".copy()");
+    }
   }
 
   /** Backward for a single example; see {@link #backward(Tape, float[], int, Gradients, GradientProfile)}. */
