@@ -132,6 +132,34 @@ public final class Tape {
     return this;
   }
 
+  /**
+   * {@link #initialState(int, float[], int)} from a [batch, n] view with contiguous rows (n the
+   * layer's hidden size, checked here; the batch is checked by forward); null restores zeros.
+   */
+  public Tape initialState(int layer, Matrix h0) {
+    if (h0 == null) {
+      return initialState(layer, null, 0);
+    }
+    stateView("h0", sequenceLayer(layer, "initialState"), h0);
+    return initialState(layer, h0.data(), h0.offset());
+  }
+
+  /** {@link #initialCell(int, float[], int)} from a [batch, n] view; see the Matrix initialState. */
+  public Tape initialCell(int layer, Matrix c0) {
+    if (c0 == null) {
+      return initialCell(layer, null, 0);
+    }
+    stateView("c0", sequenceLayer(layer, "initialCell"), c0);
+    return initialCell(layer, c0.data(), c0.offset());
+  }
+
+  private static void stateView(String name, SequenceLayer s, Matrix v) {
+    if (v.cols() != s.hiddenSize() || (v.rows() > 1 && v.ld() != v.cols())) {
+      throw new IllegalArgumentException(name + ": " + v + " but " + s.describe() + " needs "
+          + "[batch, " + s.hiddenSize() + "] with contiguous rows");
+    }
+  }
+
   /** Resets every initial state to zeros. Returns this tape. */
   public Tape clearInitialStates() {
     java.util.Arrays.fill(h0, null);

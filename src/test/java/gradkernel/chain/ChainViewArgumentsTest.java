@@ -51,4 +51,23 @@ class ChainViewArgumentsTest {
     assertTrue(batch.contains("upstream") && batch.contains("batch of 1"), batch);
     assertArrayEquals(before, g.values().toArray(), "grads written before the rejection");
   }
+
+  @Test
+  void initialStatesFromViews() {
+    Chain lstm = Chain.of(Lstm.create(3, 4, 5, SequenceOutput.LAST_STEP, 1));
+    int batch = 2;
+    float[] x = random(r, batch * 5 * 3, 1);
+    float[] st = random(r, 1 + 2 * batch * 4, 0.5); // h0 at 1, c0 at 1 + 8
+    Tape a = lstm.newTape().initialState(0, st, 1).initialCell(0, st, 1 + batch * 4);
+    float[] outA = lstm.forward(a, x, 0, batch).copy().data();
+    Tape b = lstm.newTape().initialState(0, new Matrix(st, 1, batch, 4, 4))
+        .initialCell(0, new Matrix(st, 1 + batch * 4, batch, 4, 4));
+    assertArrayEquals(outA, lstm.forward(b, x, 0, batch).copy().data());
+    b.initialState(0, (Matrix) null).initialCell(0, (Matrix) null);
+    assertArrayEquals(lstm.forward(lstm.newTape(), x, 0, batch).copy().data(),
+        lstm.forward(b, x, 0, batch).copy().data(), "null restores zeros");
+    String msg = assertThrows(IllegalArgumentException.class,
+        () -> b.initialState(0, new Matrix(st, 0, batch, 3, 3))).getMessage();
+    assertTrue(msg.contains("h0") && msg.contains("4]"), msg);
+  }
 }
