@@ -182,53 +182,8 @@ public final class Checks {
     return (int) r;
   }
 
-  /** Above this many arrays (views) {@link #distinct} ({@link #disjoint}) sorts instead of comparing pairs. */
+  /** Above this many views {@link #disjoint} sorts instead of comparing pairs. */
   private static final int PAIRWISE_MAX = 256;
-
-  /**
-   * Throws unless no non-empty array occurs twice in {@code arrays} (whole arrays, so sharing an
-   * element means being the same array); names both positions, e.g. "grads[0] and grads[3]".
-   * Null elements are ignored (the caller reports them). Pairwise for up to 256 arrays (no
-   * allocation); above that it sorts identity hashes in an 8·n-byte scratch, O(n log n).
-   */
-  public static void distinct(String name, float[][] arrays) {
-    int n = Objects.requireNonNull(arrays, name).length;
-    if (n <= PAIRWISE_MAX) {
-      for (int i = 1; i < n; i++) {
-        for (int j = 0; j < i; j++) {
-          if (arrays[i] == arrays[j] && arrays[i] != null
-              && arrays[i].length > 0) {
-            throw duplicate(name, arrays, j, i);
-          }
-        }
-      }
-      return;
-    }
-    long[] keys = new long[n];
-    for (int i = 0; i < n; i++) {
-      keys[i] = (long) System.identityHashCode(arrays[i]) << 32 | i;
-    }
-    java.util.Arrays.sort(keys);
-    for (int lo = 0, hi; lo < n; lo = hi) { // runs of equal hashes: compare within the run
-      int h = (int) (keys[lo] >> 32);
-      for (hi = lo + 1; hi < n && (int) (keys[hi] >> 32) == h; hi++) {
-        int i = (int) keys[hi];
-        for (int k = lo; k < hi; k++) {
-          int j = (int) keys[k];
-          if (arrays[i] == arrays[j] && arrays[i] != null
-              && arrays[i].length > 0) {
-            throw duplicate(name, arrays, Math.min(i, j), Math.max(i, j));
-          }
-        }
-      }
-    }
-  }
-
-  private static IllegalArgumentException duplicate(String name, float[][] arrays, int j, int i) {
-    return new IllegalArgumentException(name + "[" + j + "] and " + name + "[" + i
-        + "] are the same array (length " + arrays[i].length + "): each tensor must be passed"
-        + " once, or it would be scaled twice");
-  }
 
   /**
    * Throws unless no two non-empty views of {@code views} share an element: the same view twice,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gradkernel.activation.Activations;
 import gradkernel.clip.Clip;
 import gradkernel.clip.NormAccumulator;
+import gradkernel.tensor.Vec;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,15 +33,15 @@ class ClipAfterBackwardTest {
 
       double fromProfile = NormAccumulator.l2().addSumOfSquares(p.weightGradientSumOfSquares())
           .norm();
-      double read = Clip.globalNorm(g.data());
+      double read = Clip.globalNorm(Vec.of(g.data()));
       assertEquals(read, fromProfile, 1e-6 * read, "seed " + seed);
 
       double max = read / 3;
       float[] viaProfile = g.data().clone();
       float[] fused = g.data().clone();
-      Clip.scaleToNorm(fromProfile, max, viaProfile);
-      Clip.byGlobalNorm(max, fused);
-      double after = Clip.globalNorm(viaProfile);
+      Clip.scaleToNorm(fromProfile, max, Vec.of(viaProfile));
+      Clip.byGlobalNorm(max, Vec.of(fused));
+      double after = Clip.globalNorm(Vec.of(viaProfile));
       assertTrue(after <= max * (1 + 1e-6), "seed " + seed + ": " + after + " > " + max);
       for (int i = 0; i < fused.length; i++) {
         assertEquals(fused[i], viaProfile[i], 1e-6 * Math.abs(fused[i]) + Float.MIN_NORMAL,

@@ -90,24 +90,6 @@ class OverlapCheckTest {
   }
 
   @Test
-  void distinctArrays() {
-    float[] g = {1};
-    float[] e = {};
-    Checks.distinct("g", new float[][] {g, e, e, new float[] {1}, null, null});
-    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-        () -> Checks.distinct("g", new float[][] {e, g, new float[1], g}));
-    assertTrue(ex.getMessage().startsWith("g[1] and g[3] are the same array"), ex.getMessage());
-    float[][] many = new float[1000][];
-    for (int i = 0; i < many.length; i++) {
-      many[i] = new float[1];
-    }
-    Checks.distinct("g", many);
-    many[999] = many[500];
-    ex = assertThrows(IllegalArgumentException.class, () -> Checks.distinct("g", many));
-    assertTrue(ex.getMessage().startsWith("g[500] and g[999]"), ex.getMessage());
-  }
-
-  @Test
   void disjointViews() {
     float[] g = {1};
     float[] e = {};
