@@ -20,6 +20,7 @@ import gradkernel.tensor.Blas;
 import gradkernel.tensor.Transpose;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
+import gradkernel.tensor.Views;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -302,24 +303,24 @@ public final class DeterminismProbe {
   private void clip() {
     float[][] g = grads(3);
     for (double p : new double[] {2, 3, Double.POSITIVE_INFINITY}) {
-      put("clip/globalNorm/p=" + p, Clip.globalNorm(p, g));
+      put("clip/globalNorm/p=" + p, Clip.globalNorm(p, Views.all(g)));
       for (int i = p == 2 ? 0 : 1; i < pools.length; i += p == 2 ? 1 : 2) {
         put("clip/globalNorm/p=" + p + "/threads=" + THREADS[i],
-            Clip.globalNorm(pools[i], p, NonFinite.THROW, g));
+            Clip.globalNorm(pools[i], p, NonFinite.THROW, Views.all(g)));
       }
     }
-    put("clip/globalNorm", Clip.globalNorm(g));
-    put("clip/globalNorm/threads=default", Clip.globalNorm(Parallelism.allCores(), g));
+    put("clip/globalNorm", Clip.globalNorm(Views.all(g)));
+    put("clip/globalNorm/threads=default", Clip.globalNorm(Parallelism.allCores(), Views.all(g)));
     for (double p : new double[] {2, 3}) {
       float[][] seq = copy(g);
       String name = "clip/byGlobalNorm/p=" + p;
-      put(name + "/norm", Clip.byGlobalNorm(p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, seq));
+      put(name + "/norm", Clip.byGlobalNorm(p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, Views.all(seq)));
       putAll(name, seq);
       for (int i = p == 2 ? 0 : 2; i < pools.length; i += p == 2 ? 1 : 4) {
         float[][] par = copy(g);
         String pname = name + "/threads=" + THREADS[i];
         put(pname + "/norm",
-            Clip.byGlobalNorm(pools[i], p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, par));
+            Clip.byGlobalNorm(pools[i], p == 2 ? 1e-2 : 0.5, p, NonFinite.THROW, Views.all(par)));
         putAll(pname, par);
       }
     }
@@ -328,8 +329,8 @@ public final class DeterminismProbe {
     NormAccumulator left = NormAccumulator.l2();
     NormAccumulator right = NormAccumulator.l2();
     for (int t = 0; t < g.length; t++) {
-      whole.add(g[t], 0, g[t].length);
-      (t < 3 ? left : right).add(g[t]);
+      whole.add(new Vec(g[t], 0, g[t].length));
+      (t < 3 ? left : right).add(Vec.of(g[t]));
     }
     put("clip/normAccumulator/add", whole.norm());
     put("clip/normAccumulator/merge", left.merge(right).norm());
@@ -337,9 +338,9 @@ public final class DeterminismProbe {
     NormAccumulator partials = NormAccumulator.l2().addSumOfSquares(1e300).addNorm(3e200)
         .addNorm(Blas.nrm2(Vec.of(g[4])));
     put("clip/normAccumulator/partials", partials.norm());
-    put("clip/normAccumulator/p=3", NormAccumulator.of(3).addAll(g).norm());
+    put("clip/normAccumulator/p=3", NormAccumulator.of(3).addAll(Views.all(g)).norm());
     put("clip/normAccumulator/p=3/merge",
-        NormAccumulator.of(3).add(g[0]).merge(NormAccumulator.of(3).add(g[4])).norm());
+        NormAccumulator.of(3).add(Vec.of(g[0])).merge(NormAccumulator.of(3).add(Vec.of(g[4]))).norm());
   }
 
   /** The probe's JSON output: its bytes' hash and length (byte-identical output, same line). */

@@ -26,7 +26,7 @@
  * prof.verdict();                            // STABLE / EXPLODING / VANISHING / NON_FINITE
  * double norm = NormAccumulator.l2()            // global norm of all dW, db: filled during
  *     .addSumOfSquares(prof.weightGradientSumOfSquares()).norm();   // backward, no extra read
- * Clip.scaleToNorm(norm, 1.0, grads.data()); // one scaling pass, none when norm <= 1
+ * Clip.scaleToNorm(norm, 1.0, grads.values()); // just this chain's slice; none when norm <= 1
  * }</pre>
  */
 package gradkernel.chain;

@@ -8,8 +8,11 @@ import java.util.Objects;
 
 /**
  * Overflow-safe gradient clipping over lists of float tensors, treated as one concatenated vector
- * unless the method says per tensor or per unit. See the package documentation for semantics and
- * the comparison with PyTorch, Optax and TensorFlow.
+ * unless the method says per tensor or per unit. A tensor is a {@link Vec} view: exactly its
+ * {@code length} elements from {@code offset} are read and written, never the rest of its backing
+ * array (so {@code Gradients.values()}, a chain's slice of a shared buffer, clips just that
+ * slice); {@code Vec.of(array)} views a whole array. See the package documentation for semantics
+ * and the comparison with PyTorch, Optax and TensorFlow.
  *
  * <p>Common contract: norms come from {@link NormAccumulator} (finite for finite input of any
  * magnitude, relative error ≤ (n/2 + 2)·2⁻⁵³ for L2). A clip scales only when norm &gt; maxNorm,
@@ -22,22 +25,24 @@ import java.util.Objects;
  * follow a {@link NonFinite} policy, {@link NonFinite#THROW} by default.
  *
  * <p><b>Aliasing.</b> Methods that scale (byGlobalNorm*, scaleToNorm*, byTensorNorms) treat each
- * array as one tensor to scale once, so the same non-empty array passed twice is rejected with an
- * IllegalArgumentException naming both positions, before anything is read or written. Methods
- * that only read ({@link #globalNorm}), clamp ({@link #byValue}) or zero non-finite elements
- * (policy ZERO) accept it: the norm is that of the concatenation (the array counted twice) and
- * clamping or zeroing twice is the same as once.
+ * view as one tensor to scale once, so two non-empty views that share an element — the same view
+ * twice, or different views over overlapping ranges of one array — are rejected with an
+ * IllegalArgumentException naming both positions, before anything is read or written; disjoint
+ * slices of one array (adjacent ones included) are distinct tensors. Methods that only read
+ * ({@link #globalNorm}), clamp ({@link #byValue}) or zero non-finite elements (policy ZERO) accept
+ * overlap: the norm is that of the concatenation (shared elements counted twice) and clamping or
+ * zeroing twice is the same as once.
  */
 public final class Clip {
   private Clip() {}
 
   /** L2 norm over all tensors as if concatenated; finite for finite input; throws on NaN/±∞. */
-  public static double globalNorm(float[]... grads) {
+  public static double globalNorm(Vec... grads) {
     return globalNorm(2, NonFinite.THROW, grads);
   }
 
   /** p-norm (p ≥ 1 or +∞) over all tensors as if concatenated; throws on NaN/±∞. */
-  public static double globalNorm(double p, float[]... grads) {
+  public static double globalNorm(double p, Vec... grads) {
     return globalNorm(p, NonFinite.THROW, grads);
   }
 
@@ -45,13 +50,13 @@ public final class Clip {
    * p-norm over all tensors under a policy: THROW throws {@link NonFiniteException}; SKIP returns
    * NaN (any NaN) or +∞; ZERO zeroes the non-finite elements and returns the norm of the rest.
    */
-  public static double globalNorm(double p, NonFinite policy, float[]... grads) {
+  public static double globalNorm(double p, NonFinite policy, Vec... grads) {
     NormAccumulator acc = NormAccumulator.of(p);
     Objects.requireNonNull(policy, "policy");
     acc.addAll(grads);
     if (mustZero(acc, policy)) {
-      for (float[] g : grads) {
-        Scaling.zeroNonFinite(g, 0, g.length);
+      for (Vec g : grads) {
+        Scaling.zeroNonFinite(g.data(), g.offset(), g.length());
       }
       acc.reset().addAll(grads);
     }
@@ -62,7 +67,7 @@ public final class Clip {
    * Clips in place so the global L2 norm is ≤ maxNorm (finite, ≥ 0); returns the pre-clip norm.
    * One read pass, plus one scaling pass only when norm > maxNorm. Throws on NaN/±∞, untouched.
    */
-  public static double byGlobalNorm(double maxNorm, float[]... grads) {
+  public static double byGlobalNorm(double maxNorm, Vec... grads) {
     return byGlobalNorm(maxNorm, 2, NonFinite.THROW, grads);
   }
 
@@ -71,14 +76,14 @@ public final class Clip {
    * zeroing; non-finite under SKIP, with nothing written).
    */
   public static double byGlobalNorm(double maxNorm, double p, NonFinite policy,
-      float[]... grads) {
+      Vec... grads) {
     checkLimit("maxNorm", maxNorm);
     checkScalable(grads);
     double norm = globalNorm(p, policy, grads);
     if (Double.isFinite(norm) && norm > maxNorm) {
       double c = Scaling.coefficient(norm, maxNorm);
-      for (float[] g : grads) {
-        Scaling.apply(c, g, 0, g.length);
+      for (Vec g : grads) {
+        Scaling.apply(c, g.data(), g.offset(), g.length());
       }
     }
     return norm;
@@ -100,51 +105,41 @@ public final class Clip {
    * filled during backward), scales every tensor by {@link #clipCoefficient} when norm > maxNorm
    * (one write pass), else touches nothing. Returns the coefficient (1 when nothing was written).
    */
-  public static double scaleToNorm(double norm, double maxNorm, float[]... grads) {
+  public static double scaleToNorm(double norm, double maxNorm, Vec... grads) {
     double c = clipCoefficient(norm, maxNorm);
     checkScalable(grads);
     if (c < 1) {
-      for (float[] g : grads) {
-        Scaling.apply(c, g, 0, g.length);
+      for (Vec g : grads) {
+        Scaling.apply(c, g.data(), g.offset(), g.length());
       }
     }
     return c;
   }
 
-  /**
-   * {@link #scaleToNorm(double, double, float[]...)} for one view: scales only
-   * {@code grads}' elements (e.g. {@code Gradients.values()}, a slice of a shared buffer), never the
-   * rest of its backing array. Returns the coefficient.
-   */
-  public static double scaleToNorm(double norm, double maxNorm, Vec grads) {
-    double c = clipCoefficient(norm, maxNorm);
-    Objects.requireNonNull(grads, "grads");
-    if (c < 1) {
-      Scaling.apply(c, grads.data(), grads.offset(), grads.length());
-    }
-    return c;
-  }
-
   /** Clips one tensor to L2 norm ≤ maxNorm; returns its pre-clip norm; throws on NaN/±∞. */
-  public static double byNorm(double maxNorm, float[] grad) {
-    return byNorm(maxNorm, NonFinite.THROW, grad, 0, Objects.requireNonNull(grad, "grad").length);
+  public static double byNorm(double maxNorm, Vec grad) {
+    return byNorm(maxNorm, NonFinite.THROW, grad);
   }
 
   /**
-   * Clips {@code grad[off, off+len)} to L2 norm ≤ maxNorm under a policy; returns its pre-clip
-   * norm (non-finite under SKIP, with nothing written).
+   * Clips one tensor (exactly the view's elements) to L2 norm ≤ maxNorm under a policy; returns
+   * its pre-clip norm (non-finite under SKIP, with nothing written).
    */
-  public static double byNorm(double maxNorm, NonFinite policy, float[] grad, int off, int len) {
+  public static double byNorm(double maxNorm, NonFinite policy, Vec grad) {
     checkLimit("maxNorm", maxNorm);
     Objects.requireNonNull(policy, "policy");
-    NormAccumulator acc = NormAccumulator.l2().add(grad, off, len);
+    Objects.requireNonNull(grad, "grad");
+    float[] x = grad.data();
+    int off = grad.offset();
+    int len = grad.length();
+    NormAccumulator acc = NormAccumulator.l2().addRange(x, off, len);
     if (mustZero(acc, policy)) {
-      Scaling.zeroNonFinite(grad, off, len);
-      acc.reset().add(grad, off, len);
+      Scaling.zeroNonFinite(x, off, len);
+      acc.reset().addRange(x, off, len);
     }
     double norm = acc.norm();
     if (Double.isFinite(norm) && norm > maxNorm) {
-      Scaling.apply(Scaling.coefficient(norm, maxNorm), grad, off, len);
+      Scaling.apply(Scaling.coefficient(norm, maxNorm), x, off, len);
     }
     return norm;
   }
@@ -157,7 +152,7 @@ public final class Clip {
    * non-finite ones included). Returns the number of tensors scaled.
    */
   public static int byTensorNorms(double maxNorm, NonFinite policy, double[] normsOut,
-      float[]... grads) {
+      Vec... grads) {
     checkLimit("maxNorm", maxNorm);
     Objects.requireNonNull(policy, "policy");
     checkScalable(grads);
@@ -169,20 +164,22 @@ public final class Clip {
     if (policy == NonFinite.THROW) {
       gradkernel.kernel.Kernels k = gradkernel.kernel.Kernels.active();
       for (int t = 0; t < grads.length; t++) {
-        int j = k.indexOfNonFinite(grads[t].length, grads[t], 0);
+        Vec g = grads[t];
+        int j = k.indexOfNonFinite(g.length(), g.data(), g.offset());
         if (j >= 0) {
-          throw new NonFiniteException("gradient", t, j, grads[t][j]);
+          throw new NonFiniteException("gradient", t, j, g.data()[g.offset() + j]);
         }
       }
     }
     NormAccumulator acc = NormAccumulator.l2();
     boolean finite = true;
     for (int t = 0; t < grads.length; t++) {
-      acc.reset().add(grads[t]);
+      Vec g = grads[t];
+      acc.reset().addRange(g.data(), g.offset(), g.length());
       if (!acc.isFinite()) { // THROW was handled by the pre-pass
         if (policy == NonFinite.ZERO) {
-          Scaling.zeroNonFinite(grads[t], 0, grads[t].length);
-          acc.reset().add(grads[t]);
+          Scaling.zeroNonFinite(g.data(), g.offset(), g.length());
+          acc.reset().addRange(g.data(), g.offset(), g.length());
         }
       }
       normsOut[t] = acc.norm();
@@ -191,7 +188,8 @@ public final class Clip {
     int clipped = 0;
     for (int t = 0; finite && t < grads.length; t++) {
       if (normsOut[t] > maxNorm) {
-        Scaling.apply(Scaling.coefficient(normsOut[t], maxNorm), grads[t], 0, grads[t].length);
+        Vec g = grads[t];
+        Scaling.apply(Scaling.coefficient(normsOut[t], maxNorm), g.data(), g.offset(), g.length());
         clipped++;
       }
     }
@@ -199,7 +197,7 @@ public final class Clip {
   }
 
   /** Clamps every element to [-limit, limit] (limit finite, ≥ 0); returns the pre-clip max|g|. */
-  public static double byValue(double limit, float[]... grads) {
+  public static double byValue(double limit, Vec... grads) {
     return byValue(limit, NonFinite.THROW, grads);
   }
 
@@ -207,14 +205,14 @@ public final class Clip {
    * Clamps every element to [-limit, limit] under a policy; returns the pre-clip max|g| (one read
    * pass; the clamp pass runs only when max|g| > limit). The float bound is limit rounded down.
    */
-  public static double byValue(double limit, NonFinite policy, float[]... grads) {
+  public static double byValue(double limit, NonFinite policy, Vec... grads) {
     checkLimit("limit", limit);
     double max = globalNorm(Double.POSITIVE_INFINITY, policy, grads);
     float hi = limit >= Float.MAX_VALUE ? Float.MAX_VALUE : Scaling.roundDown(limit);
     if (Double.isFinite(max) && max > hi) {
       gradkernel.kernel.Kernels k = gradkernel.kernel.Kernels.active();
-      for (float[] g : grads) {
-        k.clamp(g.length, -hi, hi, g, 0);
+      for (Vec g : grads) {
+        k.clamp(g.length(), -hi, hi, g.data(), g.offset());
       }
     }
     return max;
@@ -252,32 +250,32 @@ public final class Clip {
         new double[1]);
   }
 
-  /** {@link #globalNorm(float[]...)} (L2, THROW) on up to {@code par.threads()} threads. */
-  public static double globalNorm(Parallelism par, float[]... grads) {
+  /** {@link #globalNorm(Vec...)} (L2, THROW) on up to {@code par.threads()} threads. */
+  public static double globalNorm(Parallelism par, Vec... grads) {
     return globalNorm(par, 2, NonFinite.THROW, grads);
   }
 
-  /** {@link #byGlobalNorm(double, float[]...)} (L2, THROW) on up to par.threads() threads. */
-  public static double byGlobalNorm(Parallelism par, double maxNorm, float[]... grads) {
+  /** {@link #byGlobalNorm(double, Vec...)} (L2, THROW) on up to par.threads() threads. */
+  public static double byGlobalNorm(Parallelism par, double maxNorm, Vec... grads) {
     return byGlobalNorm(par, maxNorm, 2, NonFinite.THROW, grads);
   }
 
   /**
-   * {@link #globalNorm(double, NonFinite, float[]...)} with chunk partials computed on up to
+   * {@link #globalNorm(double, NonFinite, Vec...)} with chunk partials computed on up to
    * {@code par.threads()} threads: bit-identical to the sequential result (same fixed chunks of
    * {@value NormAccumulator#CHUNK} elements, same combination order) for every
    * {@link Parallelism}.
    */
   public static double globalNorm(Parallelism par, double p, NonFinite policy,
-      float[]... grads) {
+      Vec... grads) {
     Objects.requireNonNull(par, "par");
     Objects.requireNonNull(policy, "policy");
     NormAccumulator acc = NormAccumulator.of(p);
     ParallelNorm chunks = ParallelNorm.of(grads);
     chunks.accumulate(par.threads(), acc);
     if (mustZero(acc, policy)) {
-      for (float[] g : grads) {
-        Scaling.zeroNonFinite(g, 0, g.length);
+      for (Vec g : grads) {
+        Scaling.zeroNonFinite(g.data(), g.offset(), g.length());
       }
       chunks.accumulate(par.threads(), acc.reset());
     }
@@ -285,12 +283,12 @@ public final class Clip {
   }
 
   /**
-   * {@link #byGlobalNorm(double, double, NonFinite, float[]...)} with both passes on up to
+   * {@link #byGlobalNorm(double, double, NonFinite, Vec...)} with both passes on up to
    * {@code par.threads()} threads; the norm and every clipped element bit-identical to the
    * sequential method for every {@link Parallelism}.
    */
   public static double byGlobalNorm(Parallelism par, double maxNorm, double p, NonFinite policy,
-      float[]... grads) {
+      Vec... grads) {
     Objects.requireNonNull(par, "par");
     checkLimit("maxNorm", maxNorm);
     checkScalable(grads);
@@ -301,9 +299,9 @@ public final class Clip {
     return norm;
   }
 
-  /** {@link #scaleToNorm(double, double, float[]...)} with the scaling on up to par threads. */
+  /** {@link #scaleToNorm(double, double, Vec...)} with the scaling on up to par threads. */
   public static double scaleToNorm(Parallelism par, double norm, double maxNorm,
-      float[]... grads) {
+      Vec... grads) {
     Objects.requireNonNull(par, "par");
     double c = clipCoefficient(norm, maxNorm);
     checkScalable(grads);
@@ -338,13 +336,13 @@ public final class Clip {
     }
   }
 
-  /** Non-null tensors, none passed twice (each is scaled once). */
-  private static void checkScalable(float[][] grads) {
+  /** Non-null tensors, no two sharing an element (each element is scaled once). */
+  private static void checkScalable(Vec[] grads) {
     Objects.requireNonNull(grads, "grads");
     for (int t = 0; t < grads.length; t++) {
-      NormAccumulator.checkedLength(grads[t], t);
+      NormAccumulator.checked(grads[t], t);
     }
-    Checks.distinct("grads", grads);
+    Checks.disjoint("grads", grads);
   }
 
 }

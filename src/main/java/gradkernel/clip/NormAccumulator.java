@@ -1,11 +1,11 @@
 package gradkernel.clip;
 
 import gradkernel.kernel.Kernels;
-import gradkernel.tensor.Checks;
+import gradkernel.tensor.Vec;
 
 /**
  * A mergeable, overflow-safe p-norm (p ≥ 1 or +∞) of many float tensors viewed as one vector:
- * add tensors (array, offset, length) as they are produced, add precomputed partials, merge the
+ * add tensors ({@link Vec} views) as they are produced, add precomputed partials, merge the
  * accumulators of other shards, read {@link #norm()}.
  *
  * <p><b>Representation.</b> For p = 2 each tensor is cut into fixed chunks of {@value #CHUNK}
@@ -91,28 +91,31 @@ public final class NormAccumulator {
     return this;
   }
 
-  /** Adds a whole array as the next tensor. */
-  public NormAccumulator add(float[] x) {
-    return add(x, 0, checkedLength(x, tensors));
+  /**
+   * Adds the view's elements (exactly its slice of the backing array, e.g.
+   * {@code Gradients.values()}) as the next tensor; reads it once through the kernels.
+   */
+  public NormAccumulator add(Vec x) {
+    checked(x, tensors);
+    return addRange(x.data(), x.offset(), x.length());
   }
 
-  /** Adds {@code x[off, off+len)} as the next tensor; reads it once through the kernels. */
-  public NormAccumulator add(float[] x, int off, int len) {
-    checkRange(x, off, len, tensors);
+  /** Adds every view of {@code grads} as a tensor, in order. */
+  public NormAccumulator addAll(Vec... grads) {
+    java.util.Objects.requireNonNull(grads, "grads");
+    for (Vec g : grads) {
+      add(g);
+    }
+    return this;
+  }
+
+  /** Adds {@code x[off, off+len)} (a valid range) as the next tensor. */
+  NormAccumulator addRange(float[] x, int off, int len) {
     int t = openTensor();
     for (int c = 0, n; c < len; c += n) {
       n = Math.min(CHUNK, len - c);
       partial(p, x, off + c, n, pair, 0);
       accept(t, x, off, c, n, pair[0], pair[1]);
-    }
-    return this;
-  }
-
-  /** Adds every array of {@code grads} as a tensor, in order. */
-  public NormAccumulator addAll(float[]... grads) {
-    java.util.Objects.requireNonNull(grads, "grads");
-    for (float[] g : grads) {
-      add(g);
     }
     return this;
   }
@@ -279,17 +282,12 @@ public final class NormAccumulator {
     }
   }
 
-  static int checkedLength(float[] x, int t) {
+  /** x itself, or a NullPointerException naming tensor t. */
+  static Vec checked(Vec x, int t) {
     if (x == null) {
       throw new NullPointerException("tensor " + t);
     }
-    return x.length;
-  }
-
-  static void checkRange(float[] x, int off, int len, int t) {
-    if (x == null || off < 0 || len < 0 || off > x.length - len) {
-      Checks.range("tensor " + t, x, off, len);
-    }
+    return x;
   }
 
   private static void checkPartial(String what, double v) {

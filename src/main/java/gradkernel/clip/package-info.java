@@ -3,7 +3,12 @@
  * {@link gradkernel.clip.NormAccumulator} and an explicit {@link gradkernel.clip.NonFinite}
  * policy.
  *
+ * <p>Every tensor is a {@link gradkernel.tensor.Vec} view and only its elements are read or
+ * written: {@code Vec.of(array)} for a whole array, {@code Gradients.values()} for a chain's slice
+ * of a shared buffer, {@code ParameterSet.gradientViews()} for one view per parameter tensor.
+ *
  * <pre>{@code
+ * Vec gradW1 = Vec.of(w1Grad), gradB1 = Vec.of(b1Grad), gradW2 = grads.of(2, "weight");
  * double norm = Clip.byGlobalNorm(1.0, gradW1, gradB1, gradW2);   // returns the pre-clip L2 norm
  *
  * // Split API: accumulate while backward writes the gradients, then at most one scaling pass.
@@ -29,6 +34,10 @@
  *   <li>maxNorm (and by-value limit, AGC clipping/eps) must be finite and ≥ 0: NaN, negative or
  *       +∞ throw {@code IllegalArgumentException} before anything is written. maxNorm = 0 zeroes
  *       the gradients. Empty lists and empty tensors have norm 0.</li>
+ *   <li>Aliasing: the scaling methods reject two non-empty views sharing an element (the same
+ *       view twice, or overlapping ranges of one array), naming both positions, before anything
+ *       is written; disjoint slices of one array, adjacent ones included, are separate tensors.
+ *       Reading, clamping and zeroing accept overlap.</li>
  *   <li>Non-finite gradients: {@code THROW} (default) names the first tensor index, element index
  *       and value and leaves every buffer untouched; {@code SKIP} returns the non-finite norm
  *       (NaN if any NaN, else +∞) and writes nothing; {@code ZERO} zeroes the non-finite elements

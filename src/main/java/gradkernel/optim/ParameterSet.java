@@ -121,6 +121,19 @@ public final class ParameterSet {
     return new Vec(grads, p.offset(), p.size());
   }
 
+  /**
+   * The gradient of every tensor as a flat view of {@link #gradients()}, in the order of
+   * {@link #tensors()}: what {@code Clip} and {@code NormAccumulator} take, each tensor exactly its
+   * slice. A fresh array per call; make it once, outside a step loop.
+   */
+  public Vec[] gradientViews() {
+    Vec[] v = new Vec[tensors.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = new Vec(grads, offsets[i], lengths[i]);
+    }
+    return v;
+  }
+
   /** The value of 2-D tensor {@code name} as a [rows, cols] row-major matrix view. */
   public Matrix valueMatrix(String name) {
     return matrix(values, tensor(name));

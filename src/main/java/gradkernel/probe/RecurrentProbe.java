@@ -180,7 +180,7 @@ final class RecurrentProbe {
   private static double norm(Matrix v) {
     NormAccumulator acc = NormAccumulator.l2();
     for (int r = 0; r < v.rows(); r++) {
-      acc.add(v.data(), v.offset() + r * v.ld(), v.cols());
+      acc.add(new Vec(v.data(), v.offset() + r * v.ld(), v.cols()));
     }
     return acc.norm();
   }
@@ -189,7 +189,7 @@ final class RecurrentProbe {
   private static double lastStepNorm(Matrix v, int steps, int n) {
     NormAccumulator acc = NormAccumulator.l2();
     for (int r = 0; r < v.rows(); r++) {
-      acc.add(v.data(), v.offset() + r * v.ld() + (steps - 1) * n, n);
+      acc.add(new Vec(v.data(), v.offset() + r * v.ld() + (steps - 1) * n, n));
     }
     return acc.norm();
   }

@@ -182,23 +182,24 @@ public final class Checks {
     return (int) r;
   }
 
-  /** Above this many arrays {@link #distinct} sorts identity hashes instead of comparing pairs. */
+  /** Above this many views {@link #disjoint} sorts instead of comparing pairs. */
   private static final int PAIRWISE_MAX = 256;
 
   /**
-   * Throws unless no non-empty array occurs twice in {@code arrays} (whole arrays, so sharing an
-   * element means being the same array); names both positions, e.g. "grads[0] and grads[3]".
-   * Null elements are ignored (the caller reports them). Pairwise for up to 256 arrays (no
-   * allocation); above that it sorts identity hashes in an 8·n-byte scratch, O(n log n).
+   * Throws unless no two non-empty views of {@code views} share an element: the same view twice,
+   * or two views of one array whose ranges overlap, are rejected naming both positions (e.g.
+   * "grads[0] [0, 8) and grads[3] [4, 12) overlap"); views of different arrays, disjoint (also
+   * adjacent) slices of one array and empty views pass. Null elements are ignored (the caller
+   * reports them). Pairwise for up to 256 views (no allocation); above that it sorts (identity
+   * hash, offset) keys in a 9·n-byte scratch, O(n log n).
    */
-  public static void distinct(String name, float[][] arrays) {
-    int n = Objects.requireNonNull(arrays, name).length;
+  public static void disjoint(String name, Vec[] views) {
+    int n = Objects.requireNonNull(views, name).length;
     if (n <= PAIRWISE_MAX) {
       for (int i = 1; i < n; i++) {
         for (int j = 0; j < i; j++) {
-          if (arrays[i] == arrays[j] && arrays[i] != null
-              && arrays[i].length > 0) {
-            throw duplicate(name, arrays, j, i);
+          if (shareElement(views[j], views[i])) {
+            throw overlapping(name, views, j, i);
           }
         }
       }
@@ -206,27 +207,71 @@ public final class Checks {
     }
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      keys[i] = (long) System.identityHashCode(arrays[i]) << 32 | i;
+      keys[i] = (long) System.identityHashCode(views[i] == null ? null : views[i].data()) << 32
+          | i;
     }
     java.util.Arrays.sort(keys);
-    for (int lo = 0, hi; lo < n; lo = hi) { // runs of equal hashes: compare within the run
+    boolean[] swept = new boolean[n];
+    for (int lo = 0, hi; lo < n; lo = hi) { // runs of equal hashes: sweep each array by offset
       int h = (int) (keys[lo] >> 32);
       for (hi = lo + 1; hi < n && (int) (keys[hi] >> 32) == h; hi++) {
-        int i = (int) keys[hi];
-        for (int k = lo; k < hi; k++) {
-          int j = (int) keys[k];
-          if (arrays[i] == arrays[j] && arrays[i] != null
-              && arrays[i].length > 0) {
-            throw duplicate(name, arrays, Math.min(i, j), Math.max(i, j));
-          }
-        }
+        // find the run's end
+      }
+      if (hi - lo > 1) {
+        disjointRun(name, views, keys, lo, hi, swept);
       }
     }
   }
 
-  private static IllegalArgumentException duplicate(String name, float[][] arrays, int j, int i) {
-    return new IllegalArgumentException(name + "[" + j + "] and " + name + "[" + i
-        + "] are the same array (length " + arrays[i].length + "): each tensor must be passed"
-        + " once, or it would be scaled twice");
+  /** keys[lo, hi): one identity-hash run; re-keyed by offset, then swept once per array. */
+  private static void disjointRun(String name, Vec[] views, long[] keys, int lo, int hi,
+      boolean[] swept) {
+    for (int k = lo; k < hi; k++) {
+      int i = (int) keys[k];
+      keys[k] = (views[i] == null ? 0L : (long) views[i].offset() << 32) | i;
+    }
+    java.util.Arrays.sort(keys, lo, hi);
+    for (int k = lo; k < hi; k++) {
+      Vec first = views[(int) keys[k]];
+      if (first == null || swept[(int) keys[k]]) {
+        continue;
+      }
+      long end = -1; // largest end so far among this array's non-empty views (sorted by offset)
+      int last = -1;
+      for (int m = k; m < hi; m++) {
+        int i = (int) keys[m];
+        Vec v = views[i];
+        if (v == null || v.data() != first.data()) {
+          continue;
+        }
+        swept[i] = true;
+        if (v.length() == 0) {
+          continue;
+        }
+        if (v.offset() < end) {
+          throw overlapping(name, views, Math.min(last, i), Math.max(last, i));
+        }
+        end = v.offset() + (long) v.length();
+        last = i;
+      }
+    }
+  }
+
+  private static boolean shareElement(Vec a, Vec b) {
+    return a != null && b != null && a.data() == b.data() && a.length() > 0 && b.length() > 0
+        && a.offset() < b.offset() + (long) b.length()
+        && b.offset() < a.offset() + (long) a.length();
+  }
+
+  private static IllegalArgumentException overlapping(String name, Vec[] views, int j, int i) {
+    Vec a = views[j];
+    Vec b = views[i];
+    String ra = region(a.offset(), 1, a.length(), a.length());
+    String what = a.offset() == b.offset() && a.length() == b.length()
+        ? name + "[" + j + "] and " + name + "[" + i + "] are the same view " + ra + " of an"
+        : name + "[" + j + "] " + ra + " and " + name + "[" + i + "] "
+            + region(b.offset(), 1, b.length(), b.length()) + " overlap in the same";
+    return new IllegalArgumentException(what + " array of length " + a.data().length
+        + ": each tensor must be passed once, or it would be scaled twice");
   }
 }

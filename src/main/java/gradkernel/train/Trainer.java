@@ -8,7 +8,6 @@ import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Gradients;
 import gradkernel.chain.Gru;
 import gradkernel.chain.Lstm;
-import gradkernel.chain.Parameter;
 import gradkernel.chain.Rnn;
 import gradkernel.chain.SequenceLayer;
 import gradkernel.chain.SequenceOutput;
@@ -29,6 +28,7 @@ import gradkernel.optim.Sgd;
 import gradkernel.optim.Snapshot;
 import gradkernel.optim.TrainingMonitor;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,8 +178,8 @@ public final class Trainer {
   private final CrossEntropyLoss ceSum = CrossEntropyLoss.of(Reduction.SUM)
       .withIgnoreIndex(Task.IGNORE);
   private final BatchBlocks blocks;
-  private final int[] seqTensors;
-  private final int[] headTensors;
+  private final Vec[] seqGrads; // one view per tensor, made once: the step loop allocates nothing
+  private final Vec[] headGrads;
   private final int testSize;
   private final History history;
 
@@ -211,8 +211,8 @@ public final class Trainer {
     headOpt = optimizer(headParams);
     testSize = (cfg.testSize() + cfg.batch() - 1) / cfg.batch() * cfg.batch();
     blocks = BatchBlocks.of(cfg.batch());
-    seqTensors = tensorRanges(seqParams);
-    headTensors = tensorRanges(headParams);
+    seqGrads = seqParams.gradientViews();
+    headGrads = headParams.gradientViews();
     history = new History(cfg.iterations(), t);
   }
 
@@ -403,28 +403,7 @@ public final class Trainer {
 
   /** The global L2 norm of the summed gradients of both parameter sets, tensor by tensor. */
   private double globalNorm(NormAccumulator acc) {
-    acc.reset();
-    addTensors(acc, seqParams, seqTensors);
-    addTensors(acc, headParams, headTensors);
-    return acc.norm();
-  }
-
-  private static void addTensors(NormAccumulator acc, ParameterSet p, int[] offSize) {
-    float[] g = p.gradients();
-    for (int i = 0; i < offSize.length; i += 2) {
-      acc.add(g, offSize[i], offSize[i + 1]);
-    }
-  }
-
-  /** Offsets and sizes of a parameter set's tensors, interleaved (iterated without allocation). */
-  private static int[] tensorRanges(ParameterSet p) {
-    List<Parameter> ts = p.tensors();
-    int[] r = new int[2 * ts.size()];
-    for (int i = 0; i < ts.size(); i++) {
-      r[2 * i] = ts.get(i).offset();
-      r[2 * i + 1] = ts.get(i).size();
-    }
-    return r;
+    return acc.reset().addAll(seqGrads).addAll(headGrads).norm();
   }
 
   private static long totalEvents(TrainingMonitor monitor) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
+import gradkernel.tensor.Views;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -30,15 +33,104 @@ class HostileClipTest {
     float[][] twice = {g, h, g};
     String pos = "grads[0] and grads[2]";
     Parallelism pool = Parallelism.threads(2);
-    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1, twice));
-    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1e30, 2, NonFinite.ZERO, twice));
-    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(Parallelism.allCores(), 1, twice));
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1, Views.all(twice)));
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(1e30, 2, NonFinite.ZERO, Views.all(twice)));
+    rejectsUntouched(pos, twice, () -> Clip.byGlobalNorm(Parallelism.allCores(), 1, Views.all(twice)));
     rejectsUntouched(pos, twice,
-        () -> Clip.byGlobalNorm(pool, 1, 3, NonFinite.THROW, twice));
-    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(10, 1, twice));
-    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(pool, 10, 1, twice));
+        () -> Clip.byGlobalNorm(pool, 1, 3, NonFinite.THROW, Views.all(twice)));
+    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(10, 1, Views.all(twice)));
+    rejectsUntouched(pos, twice, () -> Clip.scaleToNorm(pool, 10, 1, Views.all(twice)));
     rejectsUntouched(pos, twice,
-        () -> Clip.byTensorNorms(1, NonFinite.THROW, new double[3], twice));
+        () -> Clip.byTensorNorms(1, NonFinite.THROW, new double[3], Views.all(twice)));
+  }
+
+  /**
+   * Views make aliasing a question of elements: two different views over overlapping ranges of
+   * one array are rejected like the same view twice, by every scaling method, before any write.
+   */
+  @Test
+  void overlappingViewsAreRejectedByEveryScalingMethod() {
+    Random r = new Random(4);
+    float[] buf = Ref.tensor(r, 300_000, 10); // several 64 Ki chunks: the parallel path forks
+    float[][] all = {buf};
+    Vec[] partial = {new Vec(buf, 0, 200_000), new Vec(buf, 250_000, 10),
+        new Vec(buf, 199_999, 30_000)}; // shares buf[199_999] with grads[0]
+    Vec v = new Vec(buf, 1000, 5000);
+    Vec[] same = {v, new Vec(buf, 260_000, 10), v};
+    Vec[] equal = {new Vec(buf, 7, 9), Vec.of(new float[3]), new Vec(buf, 7, 9)};
+    Parallelism pool = Parallelism.threads(2);
+    for (Vec[] bad : List.of(partial, same, equal)) {
+      String pos = bad == partial ? "grads[0] [0, 200000) and grads[2] [199999, 229999) overlap"
+          : bad == same ? "grads[0] and grads[2] are the same view [1000, 6000)"
+          : "grads[0] and grads[2] are the same view [7, 16)";
+      rejectsUntouched(pos, all, () -> Clip.byGlobalNorm(1, bad));
+      rejectsUntouched(pos, all, () -> Clip.byGlobalNorm(1e30, 2, NonFinite.ZERO, bad));
+      rejectsUntouched(pos, all, () -> Clip.byGlobalNorm(pool, 1, bad));
+      rejectsUntouched(pos, all, () -> Clip.byGlobalNorm(pool, 1, 3, NonFinite.THROW, bad));
+      rejectsUntouched(pos, all, () -> Clip.scaleToNorm(10, 1, bad));
+      rejectsUntouched(pos, all, () -> Clip.scaleToNorm(pool, 10, 1, bad));
+      rejectsUntouched(pos, all,
+          () -> Clip.byTensorNorms(1, NonFinite.THROW, new double[3], bad));
+    }
+  }
+
+  /**
+   * Adjacent (and other disjoint) slices of one array are separate tensors: allowed, and every
+   * method gives the bits it gives on copies, sequential and parallel; elements outside the
+   * views are never written.
+   */
+  @Test
+  void disjointSlicesOfOneArrayClipLikeSeparateArrays() {
+    Random r = new Random(6);
+    int[] sizes = {70_000, 1, 0, 140_001, 9};
+    float[][] copies = new float[sizes.length][];
+    float[] buf = new float[3 + 70_000 + 1 + 0 + 140_001 + 2 + 9 + 5];
+    Vec[] slices = new Vec[sizes.length];
+    for (int t = 0, off = 3; t < sizes.length; off += sizes[t] + (t == 3 ? 2 : 0), t++) {
+      copies[t] = Ref.tensor(r, sizes[t], 10);
+      System.arraycopy(copies[t], 0, buf, off, sizes[t]);
+      slices[t] = new Vec(buf, off, sizes[t]); // slices 0, 1, 2, 3 adjacent; a gap before 4
+    }
+    java.util.Arrays.fill(buf, 0, 3, 7f);
+    java.util.Arrays.fill(buf, buf.length - 5, buf.length, 7f);
+    buf[3 + 70_001 + 140_001] = 7f;
+    buf[3 + 70_001 + 140_001 + 1] = 7f;
+    float[] outside = {buf[0], buf[1], buf[2], buf[3 + 70_001 + 140_001],
+        buf[3 + 70_001 + 140_002], buf[buf.length - 1]};
+    Vec[] sep = Views.all(Ref.copy(copies));
+    double want = Clip.globalNorm(sep);
+    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(
+        Clip.globalNorm(slices)));
+    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(
+        Clip.globalNorm(Parallelism.threads(2), slices)));
+    float[] par = buf.clone();
+    Vec[] parSlices = new Vec[slices.length];
+    for (int t = 0; t < slices.length; t++) {
+      parSlices[t] = new Vec(par, slices[t].offset(), slices[t].length());
+    }
+    assertEquals(want, Clip.byGlobalNorm(want / 3, sep));
+    assertEquals(want, Clip.byGlobalNorm(want / 3, slices));
+    assertEquals(want, Clip.byGlobalNorm(Parallelism.threads(2), want / 3, parSlices));
+    for (int t = 0; t < slices.length; t++) {
+      assertArrayEquals(sep[t].toArray(), slices[t].toArray(), "tensor " + t);
+      assertArrayEquals(sep[t].toArray(), parSlices[t].toArray(), "parallel tensor " + t);
+    }
+    assertArrayEquals(buf, par);
+    assertArrayEquals(outside, new float[] {buf[0], buf[1], buf[2],
+        buf[3 + 70_001 + 140_001], buf[3 + 70_001 + 140_002], buf[buf.length - 1]});
+    double[] normsSep = new double[5];
+    double[] normsSlices = new double[5];
+    assertEquals(Clip.byTensorNorms(1, NonFinite.THROW, normsSep, sep),
+        Clip.byTensorNorms(1, NonFinite.THROW, normsSlices, slices));
+    assertArrayEquals(normsSep, normsSlices);
+    assertEquals(Clip.scaleToNorm(3, 1, sep), Clip.scaleToNorm(3, 1, slices));
+    assertEquals(Clip.byNorm(0.5, sep[3]), Clip.byNorm(0.5, slices[3]));
+    for (int t = 0; t < slices.length; t++) {
+      assertArrayEquals(sep[t].toArray(), slices[t].toArray(), "tensor " + t);
+    }
+    assertEquals(7f, buf[0]);
+    assertEquals(7f, buf[3 + 70_001 + 140_001]);
+    assertEquals(7f, buf[buf.length - 1]);
   }
 
   /** Above 256 tensors the check sorts identity hashes: still exact, both ways. */
@@ -50,23 +142,23 @@ class HostileClipTest {
       grads[t] = Ref.tensor(r, 3, 10);
     }
     grads[599] = grads[17];
-    rejectsUntouched("grads[17] and grads[599]", grads, () -> Clip.byGlobalNorm(1, grads));
+    rejectsUntouched("grads[17] and grads[599]", grads, () -> Clip.byGlobalNorm(1, Views.all(grads)));
     grads[599] = new float[] {1, 2, 3};
     grads[598] = new float[0];
     grads[597] = grads[598]; // empty arrays share no element: allowed
     float[][] copy = Ref.copy(grads);
-    double norm = Clip.byGlobalNorm(1, grads);
+    double norm = Clip.byGlobalNorm(1, Views.all(grads));
     assertEquals(Ref.l2(copy), norm, 1e-12 * norm);
-    assertEquals(1, Clip.globalNorm(grads), 1e-6);
+    assertEquals(1, Clip.globalNorm(Views.all(grads)), 1e-6);
   }
 
   /** Reading, clamping and zeroing are idempotent per element: aliasing is defined there. */
   @Test
   void readOnlyAndIdempotentMethodsAcceptAliasing() {
     float[] g = {3, -4, Float.NaN};
-    assertEquals(Math.sqrt(50), Clip.globalNorm(2, NonFinite.ZERO, g, g), 1e-12);
+    assertEquals(Math.sqrt(50), Clip.globalNorm(2, NonFinite.ZERO, Views.all(g, g)), 1e-12);
     assertArrayEquals(new float[] {3, -4, 0}, g);
-    assertEquals(4, Clip.byValue(2, g, g));
+    assertEquals(4, Clip.byValue(2, Views.all(g, g)));
     assertArrayEquals(new float[] {2, -2, 0}, g);
   }
 
@@ -101,14 +193,14 @@ class HostileClipTest {
     float[] c = {0, Float.POSITIVE_INFINITY};
     double[] norms = {-7, -7, -7, -7};
     NonFiniteException e = assertThrows(NonFiniteException.class,
-        () -> Clip.byTensorNorms(1, NonFinite.THROW, norms, a, b, c));
+        () -> Clip.byTensorNorms(1, NonFinite.THROW, norms, Views.all(a, b, c)));
     assertEquals(2, e.tensorIndex());
     assertEquals(1, e.elementIndex());
     assertArrayEquals(new double[] {-7, -7, -7, -7}, norms);
     assertArrayEquals(new float[] {3, 4}, a);
     assertArrayEquals(new float[] {1, 1, 1}, b);
     // finite: same behavior as before
-    assertEquals(1, Clip.byTensorNorms(2, NonFinite.THROW, norms, a, b));
+    assertEquals(1, Clip.byTensorNorms(2, NonFinite.THROW, norms, Views.all(a, b)));
     assertArrayEquals(new double[] {5, Math.sqrt(3), -7, -7}, norms, 1e-15);
   }
 
@@ -136,15 +228,15 @@ class HostileClipTest {
   void byNormZeroAndSkip() {
     float[] buf = {9, 3, Float.NaN, -4, Float.NEGATIVE_INFINITY, 9};
     float[] skip = buf.clone();
-    double n = Clip.byNorm(1, NonFinite.SKIP, skip, 1, 4);
+    double n = Clip.byNorm(1, NonFinite.SKIP, new Vec(skip, 1, 4));
     assertTrue(Double.isNaN(n), "SKIP returns the non-finite norm, got " + n);
     assertArrayEquals(buf, skip, "SKIP wrote");
     float[] inf = {9, 3, Float.POSITIVE_INFINITY, 9};
     float[] inf0 = inf.clone();
-    assertEquals(Double.POSITIVE_INFINITY, Clip.byNorm(1, NonFinite.SKIP, inf, 1, 2));
+    assertEquals(Double.POSITIVE_INFINITY, Clip.byNorm(1, NonFinite.SKIP, new Vec(inf, 1, 2)));
     assertArrayEquals(inf0, inf);
 
-    double z = Clip.byNorm(1, NonFinite.ZERO, buf, 1, 4);
+    double z = Clip.byNorm(1, NonFinite.ZERO, new Vec(buf, 1, 4));
     assertEquals(5, z, "ZERO returns the norm of what is left after zeroing");
     assertEquals(9f, buf[0], "outside the range");
     assertEquals(9f, buf[5], "outside the range");
@@ -156,7 +248,7 @@ class HostileClipTest {
     assertTrue(after <= 1 && after >= 1 - 1e-6, "post-clip norm " + after);
     // Below the limit after zeroing: zeroed, not scaled.
     float[] small = {Float.NaN, 0.3f, 0.4f};
-    assertEquals(0.5, Clip.byNorm(1, NonFinite.ZERO, small, 0, 3), 1e-7);
+    assertEquals(0.5, Clip.byNorm(1, NonFinite.ZERO, new Vec(small, 0, 3)), 1e-7);
     assertArrayEquals(new float[] {0, 0.3f, 0.4f}, small);
   }
 
@@ -168,7 +260,7 @@ class HostileClipTest {
   void mergeKeepsTheOtherSidesScale() {
     NormAccumulator a = NormAccumulator.l2().addNorm(1e300).addNorm(3e299);
     NormAccumulator b = NormAccumulator.l2().addNorm(4e300);
-    NormAccumulator c = NormAccumulator.l2().add(new float[] {3, 4}).addNorm(1e-300);
+    NormAccumulator c = NormAccumulator.l2().add(Vec.of(new float[] {3, 4})).addNorm(1e-300);
     double want = Math.sqrt(1 + 0.09 + 16) * 1e300;
     NormAccumulator ab = NormAccumulator.l2().merge(a).merge(b);
     assertEquals(want, ab.norm(), 1e-15 * want);
@@ -176,9 +268,9 @@ class HostileClipTest {
     assertEquals(3, ab.tensorCount());
     // small side merged into a huge one and the other way round
     assertEquals(want, ab.merge(c).norm(), 1e-15 * want);
-    NormAccumulator small = NormAccumulator.l2().add(new float[] {3, 4});
+    NormAccumulator small = NormAccumulator.l2().add(Vec.of(new float[] {3, 4}));
     assertEquals(want, small.merge(a).merge(b).norm(), 1e-15 * want);
-    NormAccumulator seq = NormAccumulator.l2().add(new float[] {3, 4}).addNorm(1e300)
+    NormAccumulator seq = NormAccumulator.l2().add(Vec.of(new float[] {3, 4})).addNorm(1e300)
         .addNorm(3e299).addNorm(4e300);
     assertEquals(seq.norm(), small.norm(), 1e-15 * want);
     // Two huge sides of equal scale: √2·1e300, not 1e300.

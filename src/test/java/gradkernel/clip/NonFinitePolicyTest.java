@@ -1,6 +1,7 @@
 package gradkernel.clip;
 
 import gradkernel.tensor.Parallelism;
+import gradkernel.tensor.Views;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,12 +31,12 @@ class NonFinitePolicyTest {
   }
 
   static final Op[] OPS = {
-    (p, g) -> Clip.globalNorm(2, p, g),
-    (p, g) -> Clip.byGlobalNorm(1.0, 2, p, g),
-    (p, g) -> Clip.byGlobalNorm(1.0, 3, p, g),
-    (p, g) -> Clip.byValue(0.5, p, g),
-    (p, g) -> Clip.byGlobalNorm(Parallelism.allCores(), 1.0, 2, p, g),
-    (p, g) -> Clip.byTensorNorms(1.0, p, new double[3], g),
+    (p, g) -> Clip.globalNorm(2, p, Views.all(g)),
+    (p, g) -> Clip.byGlobalNorm(1.0, 2, p, Views.all(g)),
+    (p, g) -> Clip.byGlobalNorm(1.0, 3, p, Views.all(g)),
+    (p, g) -> Clip.byValue(0.5, p, Views.all(g)),
+    (p, g) -> Clip.byGlobalNorm(Parallelism.allCores(), 1.0, 2, p, Views.all(g)),
+    (p, g) -> Clip.byTensorNorms(1.0, p, new double[3], Views.all(g)),
   };
 
   @Test
@@ -91,22 +92,22 @@ class NonFinitePolicyTest {
     g[2][1] = Float.NaN;
     g[1][NormAccumulator.CHUNK + 3] = Float.NEGATIVE_INFINITY;
     g[1][NormAccumulator.CHUNK + 5] = Float.NaN;
-    NonFiniteException e = assertThrows(NonFiniteException.class, () -> Clip.byGlobalNorm(1, g));
+    NonFiniteException e = assertThrows(NonFiniteException.class, () -> Clip.byGlobalNorm(1, Views.all(g)));
     assertEquals(1, e.tensorIndex());
     assertEquals(NormAccumulator.CHUNK + 3, e.elementIndex());
     assertEquals(Float.NEGATIVE_INFINITY, e.value());
-    assertEquals(Double.NaN, Clip.globalNorm(2, NonFinite.SKIP, g));
-    assertEquals(Double.NaN, Clip.globalNorm(Double.POSITIVE_INFINITY, NonFinite.SKIP, g));
+    assertEquals(Double.NaN, Clip.globalNorm(2, NonFinite.SKIP, Views.all(g)));
+    assertEquals(Double.NaN, Clip.globalNorm(Double.POSITIVE_INFINITY, NonFinite.SKIP, Views.all(g)));
     float[][] onlyInf = grads(6);
     onlyInf[0][0] = Float.NEGATIVE_INFINITY;
     onlyInf[2][6] = Float.POSITIVE_INFINITY;
-    assertEquals(Double.POSITIVE_INFINITY, Clip.globalNorm(1, NonFinite.SKIP, onlyInf));
-    double z = Clip.byGlobalNorm(1, 2, NonFinite.ZERO, g);
+    assertEquals(Double.POSITIVE_INFINITY, Clip.globalNorm(1, NonFinite.SKIP, Views.all(onlyInf)));
+    double z = Clip.byGlobalNorm(1, 2, NonFinite.ZERO, Views.all(g));
     assertTrue(Double.isFinite(z));
     assertEquals(0f, g[1][NormAccumulator.CHUNK + 3]);
     assertEquals(0f, g[1][NormAccumulator.CHUNK + 5]);
     assertEquals(0f, g[2][1]);
-    assertTrue(Clip.globalNorm(g) <= 1);
+    assertTrue(Clip.globalNorm(Views.all(g)) <= 1);
   }
 
   @Test

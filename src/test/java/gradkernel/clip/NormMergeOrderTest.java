@@ -2,6 +2,7 @@ package gradkernel.clip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +29,7 @@ class NormMergeOrderTest {
     }
     ts.add(tensor(r, NormAccumulator.CHUNK * 2 + 17)); // several chunks
     NormAccumulator seq = NormAccumulator.l2();
-    ts.forEach(seq::add);
+    ts.forEach(t -> seq.add(Vec.of(t)));
     long want = Double.doubleToRawLongBits(seq.norm());
     for (int trial = 0; trial < 15; trial++) {
       int k = 1 + r.nextInt(7);
@@ -39,7 +40,7 @@ class NormMergeOrderTest {
       List<float[]> shuffled = new ArrayList<>(ts);
       Collections.shuffle(shuffled, r);
       for (float[] t : shuffled) {
-        parts.get(r.nextInt(k)).add(t);
+        parts.get(r.nextInt(k)).add(Vec.of(t));
       }
       Collections.shuffle(parts, r);
       // a random merge tree: repeatedly merge two random accumulators

@@ -1,6 +1,7 @@
 package gradkernel.clip;
 
 import gradkernel.tensor.Parallelism;
+import gradkernel.tensor.Views;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,14 +34,14 @@ class ParallelClipTest {
   void normsBitIdenticalForEveryPoolSizeAndP() {
     float[][] g = chunkEdges(1);
     for (double p : new double[] {1, 2, 2.5, 3, Double.POSITIVE_INFINITY}) {
-      double seq = Clip.globalNorm(p, g);
+      double seq = Clip.globalNorm(p, Views.all(g));
       for (Parallelism pool : pools) {
-        double par = Clip.globalNorm(pool, p, NonFinite.THROW, g);
+        double par = Clip.globalNorm(pool, p, NonFinite.THROW, Views.all(g));
         assertEquals(Double.doubleToRawLongBits(seq), Double.doubleToRawLongBits(par),
             "p=" + p + " pool " + pool.threads());
       }
     }
-    assertEquals(Clip.globalNorm(g), Clip.globalNorm(Parallelism.allCores(), g));
+    assertEquals(Clip.globalNorm(Views.all(g)), Clip.globalNorm(Parallelism.allCores(), Views.all(g)));
   }
 
   @Test
@@ -48,11 +49,11 @@ class ParallelClipTest {
     for (Parallelism pool : pools) {
       float[][] seq = chunkEdges(2);
       float[][] par = Ref.copy(seq);
-      double n = Clip.byGlobalNorm(1e-3, seq);
-      assertEquals(n, Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, par));
+      double n = Clip.byGlobalNorm(1e-3, Views.all(seq));
+      assertEquals(n, Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, Views.all(par)));
       assertTrue(Ref.bitEqual(seq, par), "pool " + pool.threads());
       float[][] again = Ref.copy(chunkEdges(2));
-      assertEquals(n, Clip.byGlobalNorm(Parallelism.allCores(), 1e-3, again));
+      assertEquals(n, Clip.byGlobalNorm(Parallelism.allCores(), 1e-3, Views.all(again)));
       assertTrue(Ref.bitEqual(seq, again));
     }
   }
@@ -63,24 +64,24 @@ class ParallelClipTest {
     seq[5][2 * C + 1] = Float.NaN;
     seq[2][0] = Float.POSITIVE_INFINITY;
     float[][] par = Ref.copy(seq);
-    double n = Clip.byGlobalNorm(0.5, 2, NonFinite.ZERO, seq);
-    assertEquals(n, Clip.byGlobalNorm(pools[1], 0.5, 2, NonFinite.ZERO, par));
+    double n = Clip.byGlobalNorm(0.5, 2, NonFinite.ZERO, Views.all(seq));
+    assertEquals(n, Clip.byGlobalNorm(pools[1], 0.5, 2, NonFinite.ZERO, Views.all(par)));
     assertTrue(Ref.bitEqual(seq, par));
 
     float[][] a = chunkEdges(4);
     float[][] b = Ref.copy(a);
-    double norm = Clip.globalNorm(a);
-    assertEquals(Clip.scaleToNorm(norm, 2, a), Clip.scaleToNorm(pools[2], norm, 2, b));
+    double norm = Clip.globalNorm(Views.all(a));
+    assertEquals(Clip.scaleToNorm(norm, 2, Views.all(a)), Clip.scaleToNorm(pools[2], norm, 2, Views.all(b)));
     assertTrue(Ref.bitEqual(a, b));
   }
 
   @Test
   void sameResultRunToRun() {
     float[][] g = chunkEdges(9);
-    long first = Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), g));
+    long first = Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), Views.all(g)));
     for (int i = 0; i < 5; i++) {
-      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), g)));
-      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(g)));
+      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(Parallelism.allCores(), Views.all(g))));
+      assertEquals(first, Double.doubleToRawLongBits(Clip.globalNorm(Views.all(g))));
     }
   }
 
@@ -98,19 +99,19 @@ class ParallelClipTest {
       g[t] = Ref.tensor(r, lengths[t], r.nextInt(20) - 10);
     }
     float[][] clipped = Ref.copy(g);
-    long norm = Double.doubleToRawLongBits(Clip.byGlobalNorm(1e-3, clipped));
+    long norm = Double.doubleToRawLongBits(Clip.byGlobalNorm(1e-3, Views.all(clipped)));
     Parallelism[] byThreads = {pools[0], pools[1], pools[2], Parallelism.threads(4)};
     for (int round = 0; round < 30; round++) {
       for (Parallelism pool : byThreads) {
         String where = "round " + round + ", " + pool.threads() + " threads";
         assertEquals(norm, Double.doubleToRawLongBits(
-            Clip.globalNorm(pool, 2, NonFinite.THROW, g)), where);
+            Clip.globalNorm(pool, 2, NonFinite.THROW, Views.all(g))), where);
         float[][] par = Ref.copy(g);
         assertEquals(norm, Double.doubleToRawLongBits(
-            Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, par)), where);
+            Clip.byGlobalNorm(pool, 1e-3, 2, NonFinite.THROW, Views.all(par))), where);
         assertTrue(Ref.bitEqual(clipped, par), where);
       }
-      assertEquals(norm, Double.doubleToRawLongBits(Clip.globalNorm(g)), "round " + round);
+      assertEquals(norm, Double.doubleToRawLongBits(Clip.globalNorm(Views.all(g))), "round " + round);
     }
   }
 }

@@ -10,6 +10,7 @@ import gradkernel.clip.Clip;
 import gradkernel.clip.NonFiniteException;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.kernel.OptimizerKernels;
+import gradkernel.tensor.Vec;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -51,7 +52,7 @@ class FusedStepTest {
       System.arraycopy(fused.gradients(), 0, split.gradients(), 0, fused.size());
       double norm = acc.norm();
       assertTrue(a.step(acc, 1.0));
-      Clip.scaleToNorm(norm, 1.0, split.gradients()); // torch order: clip in place, then step
+      Clip.scaleToNorm(norm, 1.0, Vec.of(split.gradients())); // torch order: clip in place, then step
       assertTrue(b.step());
       System.arraycopy(fused.gradients(), 0, split.gradients(), 0, fused.size()); // g unscaled
       Nets.assertSameBits(Nets.buffers(split), Nets.buffers(fused), a + " step " + t);
@@ -86,7 +87,7 @@ class FusedStepTest {
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       Nets.fillGradients(p, r, 0.1, acc);
       p.gradients()[7] = bad;
-      acc.reset().add(p.gradients());
+      acc.reset().add(Vec.of(p.gradients()));
       Map<String, float[]> before = Nets.buffers(p);
       int skipped = opt.skipped();
       assertFalse(opt.step(acc, 1.0));

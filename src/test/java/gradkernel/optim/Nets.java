@@ -47,7 +47,7 @@ final class Nets {
     for (int i = 0; i < g.length; i++) {
       g[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
     }
-    return acc.reset().add(g);
+    return acc.reset().add(Vec.of(g));
   }
 
   /** Every buffer of p (values, gradients, each state slot) copied. */

@@ -14,6 +14,7 @@ import gradkernel.chain.Parameter;
 import gradkernel.chain.Tape;
 import gradkernel.clip.NormAccumulator;
 import gradkernel.tensor.Matrix;
+import gradkernel.tensor.Vec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,25 @@ class ParameterSetTest {
       Nets.fillGradients(opt.parameters(), r, t % 3 == 0 ? 2 : 0.05, acc);
       if (t == 4) {
         opt.parameters().gradients()[3] = Float.NaN; // one skipped step
-        acc.reset().add(opt.parameters().gradients());
+        acc.reset().add(Vec.of(opt.parameters().gradients()));
       }
       opt.step(acc, 1.0);
     }
+  }
+
+  /** One view per tensor, exactly its slice of gradients(): what Clip and NormAccumulator take. */
+  @Test
+  void gradientViewsAreTheTensorsSlices() {
+    ParameterSet p = ParameterSet.of(Nets.mixed(1));
+    Vec[] views = p.gradientViews();
+    assertEquals(p.tensors().size(), views.length);
+    for (int i = 0; i < views.length; i++) {
+      Parameter t = p.tensors().get(i);
+      assertEquals(new Vec(p.gradients(), t.offset(), t.size()), views[i]);
+      assertEquals(p.gradient(t.name()), views[i]);
+    }
+    assertNotSame(views, p.gradientViews()); // a fresh array: the caller may keep or change it
+    gradkernel.tensor.Checks.disjoint("views", views);
   }
 
   @Test

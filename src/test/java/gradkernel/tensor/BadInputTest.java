@@ -87,6 +87,8 @@ class BadInputTest {
       return new float[4];
     } else if (t == float[][].class) {
       return new float[][] {new float[4], new float[4]};
+    } else if (t == Vec[].class) {
+      return new Vec[] {Vec.of(new float[4]), Vec.of(new float[4])};
     } else if (t == double[].class) {
       return new double[4];
     } else if (t == Vec.class) {
@@ -165,6 +167,9 @@ class BadInputTest {
           variants.add(null);
           if (types[i] == float[][].class) {
             variants.add(new float[][] {new float[4], null});
+          }
+          if (types[i] == Vec[].class) {
+            variants.add(new Vec[] {Vec.of(new float[4]), null});
           }
           for (Object v : variants) {
             Object[] args = new Object[types.length];

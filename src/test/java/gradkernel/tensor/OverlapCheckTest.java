@@ -90,21 +90,61 @@ class OverlapCheckTest {
   }
 
   @Test
-  void distinctArrays() {
+  void disjointViews() {
     float[] g = {1};
     float[] e = {};
-    Checks.distinct("g", new float[][] {g, e, e, new float[] {1}, null, null});
+    float[] buf = new float[20];
+    // Different arrays, empty views (also of one array), nulls, adjacent slices of one array: pass.
+    Checks.disjoint("g", new Vec[] {Vec.of(g), Vec.of(e), Vec.of(e), Vec.of(new float[] {1}),
+        null, null, new Vec(buf, 0, 10), new Vec(buf, 10, 10), new Vec(buf, 10, 0),
+        new Vec(buf, 5, 0)});
+    // The same array twice (two equal views, and one view object twice).
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-        () -> Checks.distinct("g", new float[][] {e, g, new float[1], g}));
-    assertTrue(ex.getMessage().startsWith("g[1] and g[3] are the same array"), ex.getMessage());
-    float[][] many = new float[1000][];
+        () -> Checks.disjoint("g", new Vec[] {Vec.of(e), Vec.of(g), Vec.of(new float[1]),
+            Vec.of(g)}));
+    assertEquals("g[1] and g[3] are the same view [0, 1) of an array of length 1: each tensor"
+        + " must be passed once, or it would be scaled twice", ex.getMessage());
+    Vec v = new Vec(buf, 3, 4);
+    ex = assertThrows(IllegalArgumentException.class,
+        () -> Checks.disjoint("g", new Vec[] {v, Vec.of(g), v}));
+    assertTrue(ex.getMessage().startsWith("g[0] and g[2] are the same view [3, 7)"),
+        ex.getMessage());
+    // Partial overlap of different views of one array, either order; containment.
+    ex = assertThrows(IllegalArgumentException.class,
+        () -> Checks.disjoint("g", new Vec[] {new Vec(buf, 0, 10), new Vec(buf, 9, 5)}));
+    assertEquals("g[0] [0, 10) and g[1] [9, 14) overlap in the same array of length 20: each"
+        + " tensor must be passed once, or it would be scaled twice", ex.getMessage());
+    ex = assertThrows(IllegalArgumentException.class,
+        () -> Checks.disjoint("g", new Vec[] {new Vec(buf, 9, 5), new Vec(buf, 0, 10)}));
+    assertTrue(ex.getMessage().startsWith("g[0] [9, 14) and g[1] [0, 10) overlap"),
+        ex.getMessage());
+    ex = assertThrows(IllegalArgumentException.class,
+        () -> Checks.disjoint("g", new Vec[] {Vec.of(buf), new Vec(buf, 19, 1)}));
+    assertTrue(ex.getMessage().startsWith("g[0] [0, 20) and g[1] [19, 20) overlap"),
+        ex.getMessage());
+  }
+
+  /** Above 256 views the check sorts (identity hash, offset): still exact, both ways. */
+  @Test
+  void disjointViewsSortedPath() {
+    Vec[] many = new Vec[1000];
+    float[] shared = new float[600];
     for (int i = 0; i < many.length; i++) {
-      many[i] = new float[1];
+      // 600 adjacent one-element slices of one array, 400 separate arrays, in mixed order.
+      many[i] = i % 5 < 3 ? new Vec(shared, i / 5 * 3 + i % 5, 1) : Vec.of(new float[1]);
     }
-    Checks.distinct("g", many);
+    Checks.disjoint("g", many);
     many[999] = many[500];
-    ex = assertThrows(IllegalArgumentException.class, () -> Checks.distinct("g", many));
+    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+        () -> Checks.disjoint("g", many));
     assertTrue(ex.getMessage().startsWith("g[500] and g[999]"), ex.getMessage());
+    many[999] = Vec.of(new float[1]);
+    many[700] = new Vec(shared, many[0].offset(), 2); // covers g[0] and g[1]
+    ex = assertThrows(IllegalArgumentException.class, () -> Checks.disjoint("g", many));
+    assertTrue(ex.getMessage().startsWith("g[0] [0, 1) and g[700] [0, 2) overlap"),
+        ex.getMessage());
+    many[700] = new Vec(shared, 0, 0); // empty: shares nothing
+    Checks.disjoint("g", many);
   }
 
   @Test

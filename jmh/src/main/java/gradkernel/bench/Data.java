@@ -7,6 +7,15 @@ final class Data {
   private Data() {}
 
   /** n uniform floats in [-scale, scale), seeded. */
+  /** A whole-array view of each tensor, made once per trial (never inside a benchmark call). */
+  static gradkernel.tensor.Vec[] views(float[][] g) {
+    gradkernel.tensor.Vec[] v = new gradkernel.tensor.Vec[g.length];
+    for (int i = 0; i < g.length; i++) {
+      v[i] = gradkernel.tensor.Vec.of(g[i]);
+    }
+    return v;
+  }
+
   static float[] uniform(int n, double scale, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] x = new float[n];

@@ -104,7 +104,7 @@ public final class DataParallelStep {
     Blas.scal((float) (1.0 / examples), new Vec(g, 0, p));
     NormAccumulator acc = NormAccumulator.l2();
     for (Parameter t : params.tensors()) {
-      acc.add(g, t.offset(), t.size());
+      acc.add(new Vec(g, t.offset(), t.size()));
     }
     double norm = acc.norm();
     optimizer.step(norm, maxNorm);

@@ -1,6 +1,7 @@
 package gradkernel.spark;
 
 import gradkernel.clip.NormAccumulator;
+import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class ScalingFigures {
     for (int k = 0; k < one.length; k++) {
       long t0 = System.nanoTime();
       NormAccumulator acc = NormAccumulator.l2();
-      ts.forEach(acc::add);
+      ts.forEach(t -> acc.add(Vec.of(t)));
       norm = acc.norm();
       one[k] = (System.nanoTime() - t0) / 1e6;
     }

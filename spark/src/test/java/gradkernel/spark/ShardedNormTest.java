@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.clip.NormAccumulator;
+import gradkernel.tensor.Vec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,7 +58,7 @@ class ShardedNormTest {
   void globalNormEqualsOneMachineForEveryPartitionCount() {
     List<float[]> ts = gradients(1);
     NormAccumulator one = NormAccumulator.l2();
-    ts.forEach(one::add);
+    ts.forEach(t -> one.add(Vec.of(t)));
     long want = Double.doubleToRawLongBits(one.norm());
     assertTrue(one.norm() > 3.16e20 && one.norm() < 3.17e20, "1000 × 1e19 dominates: " + one.norm());
     Random r = new Random(2);
@@ -76,7 +77,7 @@ class ShardedNormTest {
     ts.get(5)[17] = Float.POSITIVE_INFINITY;
     ts.get(7)[3] = Float.NaN;
     NormAccumulator one = NormAccumulator.l2();
-    ts.forEach(one::add);
+    ts.forEach(t -> one.add(Vec.of(t)));
     List<Shard> blocks = shards(ts, 1);
     Collections.reverse(blocks);
     NormPartial p = ShardedNorm.aggregate(sc.parallelize(blocks, 4), 2);
