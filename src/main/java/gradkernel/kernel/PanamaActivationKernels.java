@@ -63,8 +63,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
  * and in the same order (the class comment there describes the approximations), so the two
  * implementations agree bit for bit and each gives the same bits at every JIT tier. Where float
- * would lose accuracy the formulas compensate: exponents such as z²/2, β|z| and the tanh-GELU
- * argument are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo).
+ * would lose accuracy the formulas compensate: exponents such as β|z| and the tanh-GELU argument
+ * are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo); GELU's −z²/2 enters the
+ * exp's range reduction as an exact product (FMA).
  */
 final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

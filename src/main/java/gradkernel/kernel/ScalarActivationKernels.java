@@ -24,8 +24,10 @@ package gradkernel.kernel;
  * </ul>
  * The stable forms are the double ones: σ(z) = 1/(1+e) or e/(1+e) with e = exp(−|z|),
  * σ' = e/(1+e)², tanh' = 4e/(1+e)² with e = exp(−2|z|), softplus = max(z,0) + log1p(exp(−β|z|))/β,
- * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as z²/2 are carried as an
- * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo).
+ * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as β|z| are carried as an
+ * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo); GELU's −z²/2 enters the range reduction
+ * as an exact product (FMA). GELU' = Φ(z) + zφ(z) is e^{−z²/2}·h or 1 − e^{−z²/2}·h with
+ * h = t·E(t) − |z|/√(2π) (see {@link #millsHalf}): one exp, one division, one polynomial.
  *
  * <p><b>Static double methods</b> ({@link #value(Fn, double, double, double)},
  * {@link #derivative(Fn, double, double, double)}, {@link #sigmoid}, {@link #erfc}, ...) evaluate in
