@@ -126,19 +126,46 @@ final class PanamaKernels implements Kernels {
     return s;
   }
 
-  // axpy and scal run the scalar twin's loop itself: C2 compiles that plain elementwise loop to
-  // vector code that aligns its stores by a pre-loop, unrolls, and vectorizes the remainder, which
-  // the Vector API loop (one vector per iteration, unaligned, scalar tail) did not match: measured
-  // 2026-12-02 in cache (min of 15 iterations, JMH), the twin took 9.5 / 46 / 1389 ns at 100 /
-  // 1000 / 16384 elements against 13.1 / 54 / 1466 ns. Elementwise fma and mul are correctly
-  // rounded, so the bits are the same either way.
+  // axpy and scal run the scalar twin's loop itself at mid lengths: C2 compiles that plain
+  // elementwise loop to vector code that aligns its stores by a pre-loop, unrolls and vectorizes
+  // the remainder, which beat the Vector API loop (one unaligned vector per iteration, scalar tail)
+  // at 100 and 1000 elements; the Vector API loop stayed faster at 33 (no pre-loop to pay for)
+  // and, for axpy, at 64M floats (35.8 against 58.3 ms). JMH, 2026-12-02, BENCHMARKS.md
+  // (session 5). Elementwise fma and mul are correctly rounded: the same bits either way.
+
+  /** From this length the twin's loop runs axpy and scal. */
+  private static final int TWIN_FROM = 64;
+  /** Above this length (beyond L2) axpy is the Vector API loop again. */
+  private static final int AXPY_TWIN_TO = 1 << 16;
 
   @Override public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-    ScalarKernels.INSTANCE.axpy(n, alpha, x, xOff, y, yOff);
+    if (n >= TWIN_FROM && n <= AXPY_TWIN_TO) {
+      ScalarKernels.INSTANCE.axpy(n, alpha, x, xOff, y, yOff);
+      return;
+    }
+    FloatVector a = FloatVector.broadcast(F, alpha);
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
   }
 
   @Override public void scal(int n, float alpha, float[] x, int xOff) {
-    ScalarKernels.INSTANCE.scal(n, alpha, x, xOff);
+    if (n >= TWIN_FROM) {
+      ScalarKernels.INSTANCE.scal(n, alpha, x, xOff);
+      return;
+    }
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+    }
+    for (; i < n; i++) {
+      x[xOff + i] *= alpha;
+    }
   }
 
   @Override public void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] out,
