@@ -1,11 +1,22 @@
 package gradkernel.kernel;
 
 import static gradkernel.kernel.ScalarActivationKernels.CLAMP_F;
-import static gradkernel.kernel.ScalarActivationKernels.ERFC_Q;
+import static gradkernel.kernel.ScalarActivationKernels.E0;
+import static gradkernel.kernel.ScalarActivationKernels.E1;
+import static gradkernel.kernel.ScalarActivationKernels.E10;
+import static gradkernel.kernel.ScalarActivationKernels.E2;
+import static gradkernel.kernel.ScalarActivationKernels.E3;
+import static gradkernel.kernel.ScalarActivationKernels.E4;
+import static gradkernel.kernel.ScalarActivationKernels.E5;
+import static gradkernel.kernel.ScalarActivationKernels.E6;
+import static gradkernel.kernel.ScalarActivationKernels.E7;
+import static gradkernel.kernel.ScalarActivationKernels.E8;
+import static gradkernel.kernel.ScalarActivationKernels.E9;
 import static gradkernel.kernel.ScalarActivationKernels.EXPM1_MIN;
 import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS;
 import static gradkernel.kernel.ScalarActivationKernels.EXP_BIAS64;
 import static gradkernel.kernel.ScalarActivationKernels.EXP_MIN;
+import static gradkernel.kernel.ScalarActivationKernels.GELU_CLAMP;
 import static gradkernel.kernel.ScalarActivationKernels.HALF_INV_SQRT2;
 import static gradkernel.kernel.ScalarActivationKernels.INV_SQRT_2PI_F;
 import static gradkernel.kernel.ScalarActivationKernels.K1;
@@ -14,6 +25,8 @@ import static gradkernel.kernel.ScalarActivationKernels.K3;
 import static gradkernel.kernel.ScalarActivationKernels.K3_LO;
 import static gradkernel.kernel.ScalarActivationKernels.LN2_HI;
 import static gradkernel.kernel.ScalarActivationKernels.LN2_LO;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_SHORT;
+import static gradkernel.kernel.ScalarActivationKernels.LN2_SHORT_LO;
 import static gradkernel.kernel.ScalarActivationKernels.LOG2E;
 import static gradkernel.kernel.ScalarActivationKernels.Q0;
 import static gradkernel.kernel.ScalarActivationKernels.Q1;
@@ -50,8 +63,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
  * and in the same order (the class comment there describes the approximations), so the two
  * implementations agree bit for bit and each gives the same bits at every JIT tier. Where float
- * would lose accuracy the formulas compensate: exponents such as z²/2, β|z| and the tanh-GELU
- * argument are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo).
+ * would lose accuracy the formulas compensate: exponents such as β|z| and the tanh-GELU argument
+ * are carried as exact hi + lo pairs (FMA), applied as e^hi·(1 − lo); GELU's −z²/2 enters the
+ * exp's range reduction as an exact product (FMA).
  */
 final class PanamaActivationKernels implements ActivationKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -662,46 +676,53 @@ final class PanamaActivationKernels implements ActivationKernels {
     return c.mul(e).mul(r).mul(r).add(sig);
   }
 
+  /** z·Φ(c), c = z clamped to ±GELU_CLAMP: Φ(c) = e^{−c²/2}·t·E(t) for c < 0, 1 minus that above. */
   private static FloatVector gelu(FloatVector z) {
-    FloatVector lo = z.max(-CLAMP);
-    FloatVector c = lo.min(CLAMP);
-    return lo.mul(normalCdf(c, gaussian(c)));
-  }
-
-  /** Φ(c) + c·φ(c), sharing exp(−c²/2) between the two terms. */
-  private static FloatVector geluDerivative(FloatVector z) {
-    FloatVector c = z.max(-CLAMP).min(CLAMP);
-    FloatVector gauss = gaussian(c);
-    return c.mul(gauss).mul(INV_SQRT_2PI_F).add(normalCdf(c, gauss));
-  }
-
-  /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA): full relative accuracy up to underflow. */
-  private static FloatVector gaussian(FloatVector c) {
-    FloatVector half = c.mul(0.5f);
-    FloatVector hi = half.mul(c);
-    FloatVector lo = half.fma(c, hi.neg());
-    return expNeg(hi.neg(), lo.neg());
+    FloatVector c = z.max(-GELU_CLAMP).min(GELU_CLAMP);
+    FloatVector tail = gaussian(c).mul(millsHalf(c.abs()));
+    return z.max(-CLAMP).mul(tail.neg().add(1f).blend(tail, c.compare(LT, 0f)));
   }
 
   /**
-   * Φ(c) from gauss = exp(−c²/2): Φ(−|c|) = erfc(x)/2 = ½·t·gauss·Q(t) with x = |c|/√2 and
-   * t = 1/(1 + x/2); Q(t) = erfc(x)e^{x²}/t is smooth on t ∈ (0, 1] and approximated by the
-   * degree-10 polynomial {@link ScalarActivationKernels#ERFC_Q}. One exp serves Φ and φ.
+   * Φ(c) + c·φ(c) = e^{−c²/2}·h for c < 0 and 1 − e^{−c²/2}·h for c ≥ 0, with
+   * h = t·E(t) − |c|/√(2π): one exp, one division, one polynomial, one blend.
    */
-  private static FloatVector normalCdf(FloatVector c, FloatVector gauss) {
-    FloatVector t = FloatVector.broadcast(S, 1f).div(c.abs().mul(HALF_INV_SQRT2).add(1f));
-    FloatVector q = t.fma(ERFC_Q[0], ERFC_Q[1]);
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[2]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[3]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[4]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[5]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[6]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[7]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[8]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[9]));
-    q = t.fma(q, FloatVector.broadcast(S, ERFC_Q[10]));
-    FloatVector halfTail = t.mul(gauss).mul(q).mul(0.5f);
-    return halfTail.neg().add(1f).blend(halfTail, c.compare(LT, 0f));
+  private static FloatVector geluDerivative(FloatVector z) {
+    FloatVector c = z.max(-GELU_CLAMP).min(GELU_CLAMP);
+    FloatVector a = c.abs();
+    FloatVector gh = gaussian(c).mul(a.fma(FloatVector.broadcast(S, -INV_SQRT_2PI_F), millsHalf(a)));
+    return gh.neg().add(1f).blend(gh, c.compare(LT, 0f));
+  }
+
+  /**
+   * e^{−c²/2} for |c| ≤ GELU_CLAMP: k from the rounded square, r = −c²/2 − k·ln 2 from c itself
+   * (exact product in the FMA), then our exp's polynomial and scaling.
+   */
+  private static FloatVector gaussian(FloatVector c) {
+    FloatVector m = c.mul(-0.5f);
+    FloatVector t = m.mul(c).fma(LOG2E, SHIFTER);
+    FloatVector k = t.sub(SHIFTER);
+    FloatVector r = m.fma(c, k.mul(-LN2_SHORT));
+    return expFinish(t, k.fma(FloatVector.broadcast(S, -LN2_SHORT_LO), r));
+  }
+
+  /**
+   * t·E(t) = Φ(−a)·e^{a²/2} for a ≥ 0, t = 1/(1 + a/(2√2)), E the degree-10
+   * {@link ScalarActivationKernels#E0} polynomial.
+   */
+  private static FloatVector millsHalf(FloatVector a) {
+    FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(HALF_INV_SQRT2, 1f));
+    FloatVector q = t.fma(E10, E9);
+    q = t.fma(q, FloatVector.broadcast(S, E8));
+    q = t.fma(q, FloatVector.broadcast(S, E7));
+    q = t.fma(q, FloatVector.broadcast(S, E6));
+    q = t.fma(q, FloatVector.broadcast(S, E5));
+    q = t.fma(q, FloatVector.broadcast(S, E4));
+    q = t.fma(q, FloatVector.broadcast(S, E3));
+    q = t.fma(q, FloatVector.broadcast(S, E2));
+    q = t.fma(q, FloatVector.broadcast(S, E1));
+    q = t.fma(q, FloatVector.broadcast(S, E0));
+    return t.mul(q);
   }
 
   /** σ(w) + c·σ'(w)·w' with σ'(w) = e·r², w' = K1 + 3K3c², e = exp(−|w|) from geluTanhExps. */

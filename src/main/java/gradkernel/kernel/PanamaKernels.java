@@ -44,6 +44,12 @@ final class PanamaKernels implements Kernels {
   /** Float species of half the width: its lanes widen to exactly one full double vector. */
   private static final VectorSpecies<Float> H =
       VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+  /**
+   * False when H is below 128 bits (e.g. -XX:MaxVectorSize=16): C2 then boxes the 64-bit float
+   * vectors (measured: the chain's AllocationFreeTest allocated 160-470 KB per 400 passes), so
+   * sumOfSquares runs the scalar twin's loop instead.
+   */
+  private static final boolean HALF_OK = H.vectorBitSize() >= 128;
 
   /**
    * Lane permutations i → i xor k (null where k ≥ lanes): the steps of the halving tree. The
@@ -120,7 +126,23 @@ final class PanamaKernels implements Kernels {
     return s;
   }
 
+  // axpy and scal run the scalar twin's loop itself at mid lengths: C2 compiles that plain
+  // elementwise loop to vector code that aligns its stores by a pre-loop, unrolls and vectorizes
+  // the remainder, which beat the Vector API loop (one unaligned vector per iteration, scalar tail)
+  // at 100 and 1000 elements; the Vector API loop stayed faster at 33 (no pre-loop to pay for)
+  // and, for axpy, at 64M floats (35.8 against 58.3 ms). JMH, 2026-12-02, BENCHMARKS.md
+  // (session 5). Elementwise fma and mul are correctly rounded: the same bits either way.
+
+  /** From this length the twin's loop runs axpy and scal. */
+  private static final int TWIN_FROM = 64;
+  /** Above this length (beyond L2) axpy is the Vector API loop again. */
+  private static final int AXPY_TWIN_TO = 1 << 16;
+
   @Override public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    if (n >= TWIN_FROM && n <= AXPY_TWIN_TO) {
+      ScalarKernels.INSTANCE.axpy(n, alpha, x, xOff, y, yOff);
+      return;
+    }
     FloatVector a = FloatVector.broadcast(F, alpha);
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
@@ -133,6 +155,10 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override public void scal(int n, float alpha, float[] x, int xOff) {
+    if (n >= TWIN_FROM) {
+      ScalarKernels.INSTANCE.scal(n, alpha, x, xOff);
+      return;
+    }
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
       FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
@@ -178,9 +204,9 @@ final class PanamaKernels implements Kernels {
    * smaller constant, as each lane sums only n/(2·lanes) terms.
    */
   @Override public double sumOfSquares(int n, float[] x, int xOff) {
-    if (n < 4 * H.length()) {
+    if (n < 4 * H.length() || !HALF_OK) {
       // No whole block of four double vectors: the documented order is the tail alone, from +0,
-      // which is exactly the twin's loop (as in dot).
+      // which is exactly the twin's loop (as in dot); below 128-bit half vectors, always the twin.
       return ScalarKernels.INSTANCE.sumOfSquares(n, x, xOff);
     }
     DoubleVector s0 = DoubleVector.zero(D);

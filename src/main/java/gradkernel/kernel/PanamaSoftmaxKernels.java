@@ -31,7 +31,8 @@ final class PanamaSoftmaxKernels implements SoftmaxKernels {
       () -> new float[CHUNK]);
 
   PanamaSoftmaxKernels() {
-    if (L < 4 || L > BLOCK || D.length() != H) {
+    // FH below 128 bits (-XX:MaxVectorSize=16) is boxed by C2: the scalar twin instead
+    if (L < 4 || L > BLOCK || D.length() != H || FH.vectorBitSize() < 128) {
       throw new UnsupportedOperationException("vector width " + F.vectorBitSize()
           + " bits not supported");
     }

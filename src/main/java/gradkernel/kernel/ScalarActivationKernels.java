@@ -24,8 +24,10 @@ package gradkernel.kernel;
  * </ul>
  * The stable forms are the double ones: σ(z) = 1/(1+e) or e/(1+e) with e = exp(−|z|),
  * σ' = e/(1+e)², tanh' = 4e/(1+e)² with e = exp(−2|z|), softplus = max(z,0) + log1p(exp(−β|z|))/β,
- * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as z²/2 are carried as an
- * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo).
+ * 1 + tanh(u) = 2σ(2u) for the tanh-approximated GELU; exponents such as β|z| are carried as an
+ * exact hi + lo pair (FMA) and applied as e^hi·(1 − lo); GELU's −z²/2 enters the range reduction
+ * as an exact product (FMA). GELU' = Φ(z) + zφ(z) is e^{−z²/2}·h or 1 − e^{−z²/2}·h with
+ * h = t·E(t) − |z|/√(2π) (see {@link #millsHalf}): one exp, one division, one polynomial.
  *
  * <p><b>Static double methods</b> ({@link #value(Fn, double, double, double)},
  * {@link #derivative(Fn, double, double, double)}, {@link #sigmoid}, {@link #erfc}, ...) evaluate in
@@ -87,12 +89,32 @@ public final class ScalarActivationKernels implements ActivationKernels {
   static final float INV_SQRT_2PI_F = 0.3989422804014327f;
   static final float HALF_INV_SQRT2 = 0.35355339059327373f;
   /**
-   * Q(t) = erfc(x)·e^{x²}/t, t = 1/(1 + x/2), highest power first: a degree-10 weighted
-   * least-squares Chebyshev fit (relative error 1.2e-8; 1.3e-7 with float Horner rounding).
+   * GELU's clamp: beyond ±14.5, e^{−c²/2} is 0 in float (c²/2 > 103.98) and Φ(c) is 0 or 1; and
+   * c²/2 ≤ 110 keeps the scale factor 2^(k+64) of our exp normal, so the exponent needs no clamp.
    */
-  static final float[] ERFC_Q = {0.04319543391466141f, -0.23473359644412994f, 0.493694931268692f,
-      -0.4549739956855774f, 0.13217703998088837f, -0.059211358428001404f, 0.09346243739128113f,
-      0.1753159761428833f, 0.2468845695257187f, 0.28209376335144043f, 0.282094806432724f};
+  static final float GELU_CLAMP = 14.5f;
+  /**
+   * ln 2 = LN2_SHORT + LN2_SHORT_LO, LN2_SHORT with 9 significant bits: k·LN2_SHORT is exact for
+   * the |k| ≤ 160 of e^{−c²/2}, so the reduction r = −c²/2 − k·ln 2 is one FMA from c.
+   */
+  static final float LN2_SHORT = 0.693359375f;
+  static final float LN2_SHORT_LO = -2.1219444e-4f;
+  /**
+   * E(t) = erfc(x)·e^{x²}/(2t), t = 1/(1 + x/2), highest power first: half of a degree-10
+   * weighted least-squares Chebyshev fit of erfc(x)·e^{x²}/t (relative error 1.2e-8; 1.3e-7 with
+   * float Horner rounding). t·E(t) = Φ(−a)·e^{a²/2} with a = x√2.
+   */
+  static final float E10 = 0.021597717f;
+  static final float E9 = -0.1173668f;
+  static final float E8 = 0.24684747f;
+  static final float E7 = -0.227487f;
+  static final float E6 = 0.06608852f;
+  static final float E5 = -0.02960568f;
+  static final float E4 = 0.04673122f;
+  static final float E3 = 0.08765799f;
+  static final float E2 = 0.123442285f;
+  static final float E1 = 0.14104688f;
+  static final float E0 = 0.1410474f;
 
   private ScalarActivationKernels() {}
 
@@ -153,9 +175,9 @@ public final class ScalarActivationKernels implements ActivationKernels {
         yield lo * sigmoid(lo);
       }
       case GELU -> {
-        float lo = Math.max(z, -CLAMP_F);
-        float c = Math.min(lo, CLAMP_F);
-        yield lo * normalCdf(c, gaussian(c));
+        float c = Math.min(Math.max(z, -GELU_CLAMP), GELU_CLAMP);
+        float tail = gaussian(c) * millsHalf(Math.abs(c));
+        yield Math.max(z, -CLAMP_F) * (c < 0f ? tail : 1f - tail);
       }
       case GELU_TANH -> {
         float lo = Math.max(z, -CLAMP_F);
@@ -184,9 +206,11 @@ public final class ScalarActivationKernels implements ActivationKernels {
         yield c * e * r * r + sig;
       }
       case GELU -> {
-        float c = Math.min(Math.max(z, -CLAMP_F), CLAMP_F);
-        float gauss = gaussian(c);
-        yield c * gauss * INV_SQRT_2PI_F + normalCdf(c, gauss);
+        // Φ(c) + c·φ(c) = e^{−c²/2}·h for c < 0, 1 − e^{−c²/2}·h for c ≥ 0, h = t·E(t) − |c|/√(2π)
+        float c = Math.min(Math.max(z, -GELU_CLAMP), GELU_CLAMP);
+        float a = Math.abs(c);
+        float gh = gaussian(c) * Math.fma(a, -INV_SQRT_2PI_F, millsHalf(a));
+        yield c < 0f ? gh : 1f - gh;
       }
       case GELU_TANH -> {
         float c = Math.min(Math.max(z, -CLAMP_F), CLAMP_F);
@@ -293,26 +317,35 @@ public final class ScalarActivationKernels implements ActivationKernels {
     return expNeg(-hi, hi < Float.POSITIVE_INFINITY ? -lo : 0f);
   }
 
-  /** exp(−c²/2) with c²/2 = hi + lo split exactly (FMA). */
+  /**
+   * e^{−c²/2} for |c| ≤ {@link #GELU_CLAMP} (NaN gives NaN): k = round(−c²/2 / ln 2) from the
+   * rounded square, then r = −c²/2 − k·ln 2 from c itself, fma(−c/2, c, −k·LN2_SHORT) (exact
+   * product, one rounding) minus k·LN2_SHORT_LO, and our exp's polynomial and scaling.
+   */
   static float gaussian(float c) {
-    float half = c * 0.5f;
-    float hi = half * c;
-    float lo = Math.fma(half, c, -hi);
-    return expNeg(-hi, -lo);
+    float m = c * -0.5f;
+    float t = Math.fma(m * c, LOG2E, SHIFTER);
+    float k = t - SHIFTER;
+    return expFinish(t, Math.fma(k, -LN2_SHORT_LO, Math.fma(m, c, k * -LN2_SHORT)));
   }
 
   /**
-   * Φ(c) from gauss = exp(−c²/2): Φ(−|c|) = ½·t·gauss·Q(t) with t = 1/(1 + |c|/(2√2)) and Q the
-   * {@link #ERFC_Q} polynomial; Φ(|c|) = 1 − Φ(−|c|).
+   * t·E(t) = Φ(−a)·e^{a²/2} for a ≥ 0, t = 1/(1 + a/(2√2)), E the {@link #E0} polynomial
+   * (Horner); so Φ(−|c|) = gaussian(c)·millsHalf(|c|) and Φ(|c|) = 1 − Φ(−|c|).
    */
-  static float normalCdf(float c, float gauss) {
-    float t = 1f / (Math.abs(c) * HALF_INV_SQRT2 + 1f);
-    float q = Math.fma(t, ERFC_Q[0], ERFC_Q[1]);
-    for (int i = 2; i < ERFC_Q.length; i++) {
-      q = Math.fma(t, q, ERFC_Q[i]);
-    }
-    float halfTail = t * gauss * q * 0.5f;
-    return c < 0f ? halfTail : -halfTail + 1f;
+  static float millsHalf(float a) {
+    float t = 1f / Math.fma(a, HALF_INV_SQRT2, 1f);
+    float q = Math.fma(t, E10, E9);
+    q = Math.fma(t, q, E8);
+    q = Math.fma(t, q, E7);
+    q = Math.fma(t, q, E6);
+    q = Math.fma(t, q, E5);
+    q = Math.fma(t, q, E4);
+    q = Math.fma(t, q, E3);
+    q = Math.fma(t, q, E2);
+    q = Math.fma(t, q, E1);
+    q = Math.fma(t, q, E0);
+    return t * q;
   }
 
   /**

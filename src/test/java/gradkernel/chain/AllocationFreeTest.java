@@ -52,11 +52,27 @@ class AllocationFreeTest {
   @ParameterizedTest
   @ValueSource(strings = {"dense", "residual", "recurrent", "dense-parallel"})
   void repeatedPassesAllocateNothing(String kind) {
-    ChildJvm.Result r = ChildJvm.run(kind, ChildJvm.parentHasVectorModule(),
-        List.of("-XX:-BackgroundCompilation"), AllocationFreeTest.class, kind).requireSuccess();
+    assertCompiledPassesAllocateNothing(kind, "");
+  }
+
+  /**
+   * The same with 128-bit vectors (-XX:MaxVectorSize=16), where the half-width species of the
+   * norm and softmax kernels would be 64 bits, which C2 boxes: those paths fall back to scalar code.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"dense", "residual"})
+  void repeatedPassesAllocateNothingWith128BitVectors(String kind) {
+    assertCompiledPassesAllocateNothing(kind, "-XX:MaxVectorSize=16");
+  }
+
+  private static void assertCompiledPassesAllocateNothing(String kind, String flag) {
+    List<String> flags = flag.isEmpty() ? List.of("-XX:-BackgroundCompilation")
+        : List.of("-XX:-BackgroundCompilation", flag);
+    ChildJvm.Result r = ChildJvm.run(kind + flag, ChildJvm.parentHasVectorModule(), flags,
+        AllocationFreeTest.class, kind).requireSuccess();
     long bytes = Long.parseLong(r.out().strip());
-    assertTrue(bytes <= 4096, () -> kind + ": " + bytes + " bytes allocated by 400 compiled passes"
-        + " (best of " + ROUNDS + " rounds)");
+    assertTrue(bytes <= 4096, () -> kind + " " + flag + ": " + bytes + " bytes allocated by 400"
+        + " compiled passes (best of " + ROUNDS + " rounds)");
   }
 
   /** Child main: prints the fewest bytes one round of 400 passes of chain {@code args[0]} took. */

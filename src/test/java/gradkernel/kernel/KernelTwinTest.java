@@ -36,6 +36,33 @@ class KernelTwinTest {
     return x;
   }
 
+  /** axpy and scal switch loops by length (PanamaKernels); the long side of the switch too. */
+  @Test
+  void axpyAndScalAreBitIdenticalAtLongLengths() {
+    SplittableRandom r = new SplittableRandom(3);
+    for (int n : new int[] {(1 << 16) - 1, 1 << 16, (1 << 16) + 1, (1 << 16) + 4 * 16 + 3}) {
+      for (int off : new int[] {0, 3}) {
+        float[] x = values(r, n + off, true);
+        float[] y = values(r, n + off, true);
+        assertAxpyAndScalBits(n, off, (float) r.nextGaussian(), x, y);
+      }
+    }
+  }
+
+  /** axpy into a copy of y, scal of a copy of x: active against twin, bit for bit. */
+  private static void assertAxpyAndScalBits(int n, int off, float alpha, float[] x, float[] y) {
+    float[] yv = y.clone();
+    float[] ys = y.clone();
+    V.axpy(n, alpha, x, off, yv, off);
+    S.axpy(n, alpha, x, off, ys, off);
+    assertArrayBits(ys, yv, "axpy n=" + n);
+    float[] xv = x.clone();
+    float[] xs = x.clone();
+    V.scal(n, alpha, xv, off);
+    S.scal(n, alpha, xs, off);
+    assertArrayBits(xs, xv, "scal n=" + n);
+  }
+
   @Test
   void elementwiseKernelsAreBitIdentical() {
     SplittableRandom r = new SplittableRandom(1);
@@ -44,23 +71,14 @@ class KernelTwinTest {
         float[] x = values(r, n + off, true);
         float[] y = values(r, n + off, true);
         float alpha = (float) r.nextGaussian();
-        float[] yv = y.clone();
-        float[] ys = y.clone();
-        V.axpy(n, alpha, x, off, yv, off);
-        S.axpy(n, alpha, x, off, ys, off);
-        assertArrayBits(ys, yv, "axpy n=" + n);
-        float[] xv = x.clone();
-        float[] xs = x.clone();
-        V.scal(n, alpha, xv, off);
-        S.scal(n, alpha, xs, off);
-        assertArrayBits(xs, xv, "scal n=" + n);
+        assertAxpyAndScalBits(n, off, alpha, x, y);
         float[] ov = new float[n + 3];
         float[] os = new float[n + 3];
         V.mul(n, x, off, y, off, ov, 3);
         S.mul(n, x, off, y, off, os, 3);
         assertArrayBits(os, ov, "mul n=" + n);
-        xv = x.clone();
-        xs = x.clone();
+        float[] xv = x.clone();
+        float[] xs = x.clone();
         if (n > 0) {
           xv[off + n / 2] = Float.NaN;
           xs[off + n / 2] = Float.NaN;
