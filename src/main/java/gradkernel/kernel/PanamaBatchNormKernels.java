@@ -93,6 +93,8 @@ final class PanamaBatchNormKernels implements BatchNormKernels {
   @Override
   public void normalize(int b, int n, float[] x, int xOff, double[] q, int qOff, float[] p,
       int pOff, float[] y, int yOff) {
+    // The row-block frame (four rows at a time, μ and 1/σ per column) is the backward's too:
+    // the two passes read different operands per element, so they stay separate loops.
     int jv = n - n % DL;
     int r = 0;
     for (; r < b; r += ROWS) {

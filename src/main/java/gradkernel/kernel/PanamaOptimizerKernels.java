@@ -42,6 +42,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     return x;
   }
 
+  // Each optimizer's loop repeats the same frame (broadcast scalars, load w and g, fold clip and
+  // penalties with grad(), update, store): one fused memory pass per optimizer, kept as separate
+  // straight-line loops so C2 keeps every state vector in registers; only the update differs.
   @Override
   public void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] b, int bOff,
       float clip, float l2, float l1, float lr, float momentum, float damp, boolean nesterov,
