@@ -37,7 +37,8 @@ final class PanamaBatchNormKernels implements BatchNormKernels {
   static final int ROWS = 4;
 
   PanamaBatchNormKernels() {
-    if (L < 4 || DL != FH.length() || DL * 2 != L) {
+    // FH below 128 bits (-XX:MaxVectorSize=16) is boxed by C2: the scalar twin instead
+    if (L < 4 || DL != FH.length() || DL * 2 != L || FH.vectorBitSize() < 128) {
       throw new UnsupportedOperationException("vector width " + F.vectorBitSize()
           + " bits not supported");
     }

@@ -74,6 +74,16 @@ public final class VectorSupport {
       Class<?> impl = Class.forName(VectorSupport.class.getPackageName() + "." + className);
       var ctor = impl.getDeclaredConstructor();
       return type.cast(ctor.newInstance());
+    } catch (java.lang.reflect.InvocationTargetException e)  {
+      if (e.getCause() instanceof UnsupportedOperationException u) {
+        // The module is there but this kernel family does not take the machine's vector width
+        // (e.g. 64-bit half vectors at -XX:MaxVectorSize=16): the add-modules advice would mislead.
+        LOG.log(System.Logger.Level.WARNING, "gradkernel: " + className + ": " + u.getMessage()
+            + ", so its scalar twin runs (same results within the documented bounds, slower)");
+      } else {
+        fallback(className + " not usable (" + e.getCause() + ")");
+      }
+      return fallback.get();
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       fallback(className + " not usable (" + e + ")");
       return fallback.get();
