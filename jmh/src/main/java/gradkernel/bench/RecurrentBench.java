@@ -1,11 +1,7 @@
 package gradkernel.bench;
 
-import gradkernel.chain.Chain;
-import gradkernel.chain.Gradients;
 import gradkernel.chain.Gru;
 import gradkernel.chain.Lstm;
-import gradkernel.chain.SequenceOutput;
-import gradkernel.chain.Tape;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
@@ -60,17 +56,7 @@ public class RecurrentBench {
   /** GRU gemm flops per forward + backward. */
   public static final double GRU_FLOPS = gemmFlops(3);
 
-  private Chain lstm;
-  private Chain gru;
-  private Tape lstmTape;
-  private Tape gruTape;
-  private Gradients lstmGrads;
-  private Gradients gruGrads;
-  private float[] x;
-  private float[] up;
-  // gemm roof operands (time-major, like the layer's scratch)
-  private GemmReplay lstmReplay;
-  private GemmReplay gruReplay;
+  private RecurrentLayers layers;
   private LSTMImpl torchLstm;
   private GRUImpl torchGru;
   private Tensor torchX;
@@ -84,17 +70,7 @@ public class RecurrentBench {
 
   @Setup(Level.Trial)
   public void setup() {
-    lstm = Chain.of(Lstm.create(M, N, T, SequenceOutput.ALL_STEPS, 1));
-    gru = Chain.of(Gru.create(M, N, T, SequenceOutput.ALL_STEPS, 2));
-    lstmTape = lstm.newTape();
-    gruTape = gru.newTape();
-    lstmGrads = new Gradients(lstm);
-    gruGrads = new Gradients(gru);
-    x = Data.uniform(B * T * M, 1, 3);
-    up = new float[B * T * N];
-    java.util.Arrays.fill(up, 1f);
-    lstmReplay = new GemmReplay(4, false, B, T, M, N);
-    gruReplay = new GemmReplay(3, true, B, T, M, N);
+    layers = new RecurrentLayers(B, T, M, N);
 
     // Extract and load the natives, then one untimed call of each PyTorch layer.
     torch.set_num_threads(1);
@@ -120,14 +96,12 @@ public class RecurrentBench {
 
   @Benchmark
   public Object lstmGradkernel() {
-    lstm.forward(lstmTape, x, 0, B, T);
-    return lstm.backward(lstmTape, up, 0, lstmGrads, null);
+    return layers.lstmPass();
   }
 
   @Benchmark
   public Object gruGradkernel() {
-    gru.forward(gruTape, x, 0, B, T);
-    return gru.backward(gruTape, up, 0, gruGrads, null);
+    return layers.gruPass();
   }
 
   @Benchmark
@@ -152,11 +126,11 @@ public class RecurrentBench {
 
   @Benchmark
   public float[] lstmGemms() {
-    return lstmReplay.run();
+    return layers.lstmGemms();
   }
 
   @Benchmark
   public float[] gruGemms() {
-    return gruReplay.run();
+    return layers.gruGemms();
   }
 }

@@ -1,11 +1,7 @@
 package gradkernel.bench;
 
-import gradkernel.chain.Chain;
-import gradkernel.chain.Gradients;
 import gradkernel.chain.Gru;
 import gradkernel.chain.Lstm;
-import gradkernel.chain.SequenceOutput;
-import gradkernel.chain.Tape;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,51 +48,30 @@ public class RecurrentGemmShareBench {
   @Param({"128"})
   public int hidden;
 
-  private Chain lstm;
-  private Chain gru;
-  private Tape lstmTape;
-  private Tape gruTape;
-  private Gradients lstmGrads;
-  private Gradients gruGrads;
-  private float[] x;
-  private float[] up;
-  private GemmReplay lstmReplay;
-  private GemmReplay gruReplay;
+  private RecurrentLayers layers;
 
   @Setup(Level.Trial)
   public void setup() {
-    lstm = Chain.of(Lstm.create(M, hidden, T, SequenceOutput.ALL_STEPS, 1));
-    gru = Chain.of(Gru.create(M, hidden, T, SequenceOutput.ALL_STEPS, 2));
-    lstmTape = lstm.newTape();
-    gruTape = gru.newTape();
-    lstmGrads = new Gradients(lstm);
-    gruGrads = new Gradients(gru);
-    x = Data.uniform(B * T * M, 1, 3);
-    up = new float[B * T * hidden];
-    java.util.Arrays.fill(up, 1f);
-    lstmReplay = new GemmReplay(4, false, B, T, M, hidden);
-    gruReplay = new GemmReplay(3, true, B, T, M, hidden);
+    layers = new RecurrentLayers(B, T, M, hidden);
   }
 
   @Benchmark
   public Object lstmLayer() {
-    lstm.forward(lstmTape, x, 0, B, T);
-    return lstm.backward(lstmTape, up, 0, lstmGrads, null);
+    return layers.lstmPass();
   }
 
   @Benchmark
   public Object gruLayer() {
-    gru.forward(gruTape, x, 0, B, T);
-    return gru.backward(gruTape, up, 0, gruGrads, null);
+    return layers.gruPass();
   }
 
   @Benchmark
   public float[] lstmGemms() {
-    return lstmReplay.run();
+    return layers.lstmGemms();
   }
 
   @Benchmark
   public float[] gruGemms() {
-    return gruReplay.run();
+    return layers.gruGemms();
   }
 }
