@@ -40,34 +40,13 @@ public final class TrainConfig {
 
   /** Validates every field (IllegalArgumentException naming it). */
   private TrainConfig(Builder b) {
-    String task = b.task;
-    int classes = b.classes;
-    String cell = b.cell;
-    int hidden = b.hidden;
-    int steps = b.steps;
-    int batch = b.batch;
-    int iterations = b.iterations;
-    String optimizer = b.optimizer;
-    double lr = b.lr;
-    double clipNorm = b.clipNorm;
-    String init = b.init;
-    double gain = b.gain;
-    long seed = b.seed;
     Parallelism parallelism = Objects.requireNonNull(b.parallelism, "parallelism");
-    int testSize = b.testSize;
-    int evalEvery = b.evalEvery;
-    if (Double.isNaN(lr)) {
-      lr = defaultLr(Objects.requireNonNull(optimizer, "optimizer"));
-    }
-
-    Objects.requireNonNull(task, "task");
-    Objects.requireNonNull(cell, "cell");
-    Objects.requireNonNull(optimizer, "optimizer");
-    Objects.requireNonNull(init, "init");
-    task = task.toLowerCase(Locale.ROOT);
-    cell = cell.toLowerCase(Locale.ROOT);
-    optimizer = optimizer.toLowerCase(Locale.ROOT);
-    init = init.toLowerCase(Locale.ROOT);
+    double lr = Double.isNaN(b.lr) ? defaultLr(Objects.requireNonNull(b.optimizer, "optimizer"))
+        : b.lr;
+    String task = Objects.requireNonNull(b.task, "task").toLowerCase(Locale.ROOT);
+    String cell = Objects.requireNonNull(b.cell, "cell").toLowerCase(Locale.ROOT);
+    String optimizer = Objects.requireNonNull(b.optimizer, "optimizer").toLowerCase(Locale.ROOT);
+    String init = Objects.requireNonNull(b.init, "init").toLowerCase(Locale.ROOT);
     if (!Task.NAMES.contains(task)) {
       throw new IllegalArgumentException("task: unknown task '" + task + "'; valid: "
           + String.join(", ", Task.NAMES));
@@ -83,46 +62,46 @@ public final class TrainConfig {
       throw new IllegalArgumentException("init: expected " + String.join(", ", INITS) + ", got '"
           + init + "'");
     }
-    positive("hidden", hidden);
-    positive("batch", batch);
-    positive("iterations", iterations);
-    positive("testSize", testSize);
-    if (steps < 2) {
-      throw new IllegalArgumentException("steps: T must be >= 2, got " + steps);
+    positive("hidden", b.hidden);
+    positive("batch", b.batch);
+    positive("iterations", b.iterations);
+    positive("testSize", b.testSize);
+    if (b.steps < 2) {
+      throw new IllegalArgumentException("steps: T must be >= 2, got " + b.steps);
     }
-    if (evalEvery < 0) {
-      throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
+    if (b.evalEvery < 0) {
+      throw new IllegalArgumentException("evalEvery must be >= 0, got " + b.evalEvery);
     }
     if (!(lr > 0) || Double.isInfinite(lr)) {
       throw new IllegalArgumentException("lr must be finite and > 0, got " + lr);
     }
-    if (!(clipNorm >= 0)) {
+    if (!(b.clipNorm >= 0)) {
       throw new IllegalArgumentException("clipNorm must be >= 0 (+Infinity: none), got "
-          + clipNorm);
+          + b.clipNorm);
     }
-    if (!(gain > 0) || Double.isInfinite(gain)) {
-      throw new IllegalArgumentException("gain must be finite and > 0, got " + gain);
+    if (!(b.gain > 0) || Double.isInfinite(b.gain)) {
+      throw new IllegalArgumentException("gain must be finite and > 0, got " + b.gain);
     }
-    if (task.equals("temporal-order") && classes != 4 && classes != 8) {
+    if (task.equals("temporal-order") && b.classes != 4 && b.classes != 8) {
       throw new IllegalArgumentException("classes: temporal-order has 4 or 8 classes, got "
-          + classes);
+          + b.classes);
     }
     this.task = task;
-    this.classes = classes;
+    this.classes = b.classes;
     this.cell = cell;
-    this.hidden = hidden;
-    this.steps = steps;
-    this.batch = batch;
-    this.iterations = iterations;
+    this.hidden = b.hidden;
+    this.steps = b.steps;
+    this.batch = b.batch;
+    this.iterations = b.iterations;
     this.optimizer = optimizer;
     this.lr = lr;
-    this.clipNorm = clipNorm;
+    this.clipNorm = b.clipNorm;
     this.init = init;
-    this.gain = gain;
-    this.seed = seed;
+    this.gain = b.gain;
+    this.seed = b.seed;
     this.parallelism = parallelism;
-    this.testSize = testSize;
-    this.evalEvery = evalEvery;
+    this.testSize = b.testSize;
+    this.evalEvery = b.evalEvery;
   }
 
   /** A builder for {@code task} with the defaults of {@link #defaults(String)}. */
