@@ -269,15 +269,20 @@ public final class Clip {
   public static double globalNorm(Parallelism par, double p, NonFinite policy,
       Vec... grads) {
     Objects.requireNonNull(par, "par");
+    return globalNorm(par.threads(), ParallelNorm.of(grads), p, policy, grads);
+  }
+
+  /** The parallel norm over chunks already indexed (byGlobalNorm reuses them to scale). */
+  private static double globalNorm(int threads, ParallelNorm chunks, double p, NonFinite policy,
+      Vec[] grads) {
     Objects.requireNonNull(policy, "policy");
     NormAccumulator acc = NormAccumulator.of(p);
-    ParallelNorm chunks = ParallelNorm.of(grads);
-    chunks.accumulate(par.threads(), acc);
+    chunks.accumulate(threads, acc);
     if (mustZero(acc, policy)) {
       for (Vec g : grads) {
         Scaling.zeroNonFinite(g.data(), g.offset(), g.length());
       }
-      chunks.accumulate(par.threads(), acc.reset());
+      chunks.accumulate(threads, acc.reset());
     }
     return acc.norm();
   }
@@ -292,9 +297,10 @@ public final class Clip {
     Objects.requireNonNull(par, "par");
     checkLimit("maxNorm", maxNorm);
     checkScalable(grads);
-    double norm = globalNorm(par, p, policy, grads);
+    ParallelNorm chunks = ParallelNorm.of(grads);
+    double norm = globalNorm(par.threads(), chunks, p, policy, grads);
     if (Double.isFinite(norm) && norm > maxNorm) {
-      ParallelNorm.of(grads).scale(par.threads(), Scaling.coefficient(norm, maxNorm));
+      chunks.scale(par.threads(), Scaling.coefficient(norm, maxNorm));
     }
     return norm;
   }
@@ -305,9 +311,8 @@ public final class Clip {
     Objects.requireNonNull(par, "par");
     double c = clipCoefficient(norm, maxNorm);
     checkScalable(grads);
-    ParallelNorm chunks = ParallelNorm.of(grads);
     if (c < 1) {
-      chunks.scale(par.threads(), c);
+      ParallelNorm.of(grads).scale(par.threads(), c);
     }
     return c;
   }
