@@ -5,12 +5,11 @@ import static gradkernel.TestChains.random;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.ChildJvm;
+import gradkernel.WorkerAllocations;
 import gradkernel.activation.Activations;
-import gradkernel.kernel.Workers;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Parallelism;
 import gradkernel.tensor.Vec;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,10 +83,6 @@ class AllocationFreeTest {
   }
 
   private static long bestRound(String kind) throws ReflectiveOperationException {
-    Object mx = Class.forName("java.lang.management.ManagementFactory")
-        .getMethod("getThreadMXBean").invoke(null);
-    Method allocated = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getCurrentThreadAllocatedBytes");
     Chain net = chain(kind);
     SplittableRandom r = new SplittableRandom(11);
     int batch = 4;
@@ -102,17 +97,13 @@ class AllocationFreeTest {
     Tape single = net.newTape();
     Gradients grads = new Gradients(net);
     GradientProfile profile = new GradientProfile(net);
-    Method byId = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getThreadAllocatedBytes", long.class);
     long[] workers = {};
     long best = Long.MAX_VALUE;
     for (int round = 0; best > 4096 && round < ROUNDS; round++) {
       if (round == 1) { // the workers exist after the first round; they are counted too
-        workers = Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().startsWith(Workers.THREAD_NAME))
-            .mapToLong(Thread::threadId).toArray();
+        workers = WorkerAllocations.workerIds();
       }
-      long before = (Long) allocated.invoke(mx) + workerBytes(byId, mx, workers);
+      long before = WorkerAllocations.allocatedBytes(workers);
       for (int p = 0; p < 100; p++) {
         net.forward(batchTape, x, 0, batch);
         net.backward(batchTape, up, 0, grads, profile);
@@ -122,21 +113,11 @@ class AllocationFreeTest {
           net.jvp(single, dir, 0, dOut, 0);
         }
       }
-      best = Math.min(best, (Long) allocated.invoke(mx) + workerBytes(byId, mx, workers)
-          - before);
+      best = Math.min(best, WorkerAllocations.allocatedBytes(workers) - before);
     }
     if (kind.endsWith("-parallel") && workers.length == 0) {
       throw new IllegalStateException("no worker thread took part: the test measured nothing");
     }
     return best;
-  }
-
-  private static long workerBytes(Method byId, Object mx, long[] ids)
-      throws ReflectiveOperationException {
-    long sum = 0;
-    for (long id : ids) {
-      sum += (Long) byId.invoke(mx, id);
-    }
-    return sum;
   }
 }

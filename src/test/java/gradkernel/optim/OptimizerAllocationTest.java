@@ -1,14 +1,13 @@
 package gradkernel.optim;
 
-import gradkernel.kernel.Workers;
-import gradkernel.tensor.Parallelism;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradkernel.WorkerAllocations;
 import gradkernel.chain.Chain;
 import gradkernel.chain.GradientProfile;
 import gradkernel.chain.Tape;
 import gradkernel.clip.NormAccumulator;
-import java.lang.reflect.Method;
+import gradkernel.tensor.Parallelism;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -50,10 +49,6 @@ class OptimizerAllocationTest {
 
   private static void assertStepsAllocateNothing(Function<ParameterSet, Optimizer<?>> make,
       Parallelism par) throws ReflectiveOperationException {
-    Object mx = Class.forName("java.lang.management.ManagementFactory")
-        .getMethod("getThreadMXBean").invoke(null);
-    Method byId = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getThreadAllocatedBytes", long.class);
     ParameterSet p = ParameterSet.of(Nets.mixed(8));
     Optimizer<?> opt = make.apply(p);
     Chain net = p.chain();
@@ -67,8 +62,8 @@ class OptimizerAllocationTest {
     long best = Long.MAX_VALUE;
     long deadline = System.nanoTime() + 30_000_000_000L;
     for (int round = 0; best > 4096 && (round < 20 || System.nanoTime() < deadline); round++) {
-      long[] ids = workerIds(); // outside the measured span: this allocates
-      long before = allocated(mx, byId, ids);
+      long[] ids = WorkerAllocations.workerIds(); // outside the measured span: this allocates
+      long before = WorkerAllocations.allocatedBytes(ids);
       for (int s = 0; s < 200; s++) {
         net.forward(tape, x, 0, batch);
         net.backward(tape, up, 0, p.grads(), profile);
@@ -82,27 +77,11 @@ class OptimizerAllocationTest {
           opt.step(par, Float.NaN); // a skipped step
         }
       }
-      best = Math.min(best, allocated(mx, byId, ids) - before);
+      best = Math.min(best, WorkerAllocations.allocatedBytes(ids) - before);
     }
     long bytes = best;
     assertTrue(bytes <= 4096, () -> opt + " on " + par + ": " + bytes
         + " bytes allocated by 200 compiled steps");
     assertTrue(opt.skipped() > 0 && opt.steps() > 0);
-  }
-
-  /** Bytes allocated so far by this thread and the given worker threads. */
-  private static long allocated(Object mx, Method byId, long[] workers)
-      throws ReflectiveOperationException {
-    long sum = (Long) byId.invoke(mx, Thread.currentThread().threadId());
-    for (long id : workers) {
-      sum += (Long) byId.invoke(mx, id);
-    }
-    return sum;
-  }
-
-  private static long[] workerIds() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith(Workers.THREAD_NAME))
-        .mapToLong(Thread::threadId).toArray();
   }
 }

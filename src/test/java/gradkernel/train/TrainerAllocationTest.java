@@ -1,10 +1,9 @@
 package gradkernel.train;
 
-import gradkernel.kernel.Workers;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.ChildJvm;
-import java.lang.reflect.Method;
+import gradkernel.WorkerAllocations;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,54 +48,37 @@ class TrainerAllocationTest {
 
   /** Child main: prints the fewest bytes a round of 100 training steps of {@code args[0]} took. */
   public static void main(String[] args) throws ReflectiveOperationException {
-    Object mx = Class.forName("java.lang.management.ManagementFactory")
-        .getMethod("getThreadMXBean").invoke(null);
-    Method allocated = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getCurrentThreadAllocatedBytes");
     String[] parts = args[0].split(":");
     int threads = Integer.parseInt(parts[2]);
     int batch = threads == 1 ? 4 : 32;
     TrainConfig c = TrainerTest.of(parts[0], 4, parts[1], 8, 12, batch, 100 * ROUNDS, "adam",
         1e-2, 1, "default", 1, 1, threads, 16, 50);
-    Method allocatedById = Class.forName("com.sun.management.ThreadMXBean")
-        .getMethod("getThreadAllocatedBytes", long.class);
     long[][] workers = {null};
     long[] best = {Long.MAX_VALUE};
     long[] start = {0};
     Done done = new Done();
     try {
       new Trainer(c).run(new Trainer.Listener() {
-        /** Bytes allocated so far by this thread and the block workers. */
-        long allocatedNow() throws ReflectiveOperationException {
-          long sum = (Long) allocated.invoke(mx);
-          for (long id : workers[0]) {
-            sum += (Long) allocatedById.invoke(mx, id);
-          }
-          return sum;
-        }
-
         @Override public void step(Trainer.StepReport s) {
           if (s.step() % 100 != 99) {
             return;
           }
           if (workers[0] == null) {
-            workers[0] = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(Workers.THREAD_NAME))
-                .mapToLong(Thread::threadId).toArray();
+            workers[0] = WorkerAllocations.workerIds();
             if (workers[0].length < threads - 1) { // shared: earlier tests may have made more
               throw new IllegalStateException(workers[0].length + " block workers for "
                   + threads + " threads");
             }
           }
           try {
-            long now = allocatedNow();
+            long now = WorkerAllocations.allocatedBytes(workers[0]);
             if (s.step() > 99) {
               best[0] = Math.min(best[0], now - start[0]);
             }
             if (best[0] <= 4096) {
               throw done;
             }
-            start[0] = allocatedNow();
+            start[0] = WorkerAllocations.allocatedBytes(workers[0]);
           } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
           }
