@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Cache-blocked, register-tiled C = α·op(A)·op(B) + β·C in the Goto/BLIS scheme: a KC×NC panel of
  * op(B) is packed into NR-wide column strips, an MC×KC block of α·op(A) into MR-tall row strips,
- * and a micro-kernel keeps an MR×NR tile of C in 12 vector registers: one broadcast of A and two
- * loads of B per two FMAs. Packing absorbs the transposes, so one micro-kernel serves all cases.
+ * and a micro-kernel keeps an MR×NR tile of C in 2·MR vector registers: one broadcast of A and
+ * two loads of B per two FMAs. Packing absorbs the transposes, so one micro-kernel serves all
+ * cases.
  *
  * <p>Every element of C goes through the same operations in the same order wherever its tile lies
  * (edge tiles run the full kernel on a padded copy of their part of C), so any split of C into
@@ -17,10 +18,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaGemm {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
-  static final int MR = 6;
+  /**
+   * Rows of the register tile: 12 where vectors are 512 bits wide (AVX-512: 32 registers hold a
+   * 12×NR tile), 6 below (AVX2 and NEON-sized machines, 16 registers, would spill 24 accumulators).
+   * Measured at 1024³ on AVX-512: 6 rows reach 52 % of the peak-FMA loop, 12 rows about 70 %; 14
+   * rows spill. The tile never changes results: each element of C is the same FMA chain over p.
+   */
+  static final int MR = L >= 16 ? 12 : 6;
   static final int NR = 2 * L;
   static final int KC = 256;
-  static final int MC = 96;
+  static final int MC = 192;
   static final int NC = 1024;
   /** Steps per block when packing a transposed B: 16 floats, one 64-byte cache line per row. */
   private static final int PB = 16;
@@ -95,10 +102,12 @@ final class PanamaGemm {
   }
 
   /**
-   * C[MR×NR] += Σ_p a[p]·b[p] over kc packed steps (C taken as +0 when fresh). The accumulators
-   * start from C itself and go straight back: adding a separately accumulated tile through a helper measured 3x slower.
+   * C[6×NR] += Σ_p a[p]·b[p] over kc packed steps (C taken as +0 when fresh). The accumulators
+   * start from C itself and go straight back: adding a separately accumulated tile through a
+   * helper measured 3x slower. {@link #micro12} is this kernel with twelve rows for 32-register
+   * machines; the two stay separate because a 16-register machine would spill micro12's tile.
    */
-  private static void micro(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
+  private static void micro6(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
       int ldc, boolean fresh) {
     int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc, o4 = cOff + 4 * ldc, o5 = cOff + 5 * ldc;
     FloatVector c00 = start(c, o0, fresh);
@@ -118,7 +127,7 @@ final class PanamaGemm {
     // Indices linear in p let C2 hoist the range checks out of the loop.
     for (int p = 0; p < kc; p++) {
       int bi = bp + p * NR;
-      int ai = ap + p * MR;
+      int ai = ap + p * 6;
       FloatVector b0 = FloatVector.fromArray(F, b, bi);
       FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
       FloatVector x = FloatVector.broadcast(F, a[ai + 0]);
@@ -155,6 +164,127 @@ final class PanamaGemm {
     c51.intoArray(c, o5 + L);
   }
 
+  /**
+   * C[12×NR] += Σ_p a[p]·b[p], as {@link #micro6} with twelve rows: 24 accumulators, two B vectors
+   * and a broadcast fit AVX-512's 32 registers, and a step needs 14 loads per 24 FMAs instead of
+   * 8 per 12. Written out by hand like micro6, for the same reason.
+   */
+  private static void micro12(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
+      int ldc, boolean fresh) {
+    int o0 = cOff + 0 * ldc;
+    int o1 = cOff + 1 * ldc;
+    int o2 = cOff + 2 * ldc;
+    int o3 = cOff + 3 * ldc;
+    int o4 = cOff + 4 * ldc;
+    int o5 = cOff + 5 * ldc;
+    int o6 = cOff + 6 * ldc;
+    int o7 = cOff + 7 * ldc;
+    int o8 = cOff + 8 * ldc;
+    int o9 = cOff + 9 * ldc;
+    int o10 = cOff + 10 * ldc;
+    int o11 = cOff + 11 * ldc;
+    FloatVector c00 = start(c, o0, fresh);
+    FloatVector c01 = start(c, o0 + L, fresh);
+    FloatVector c10 = start(c, o1, fresh);
+    FloatVector c11 = start(c, o1 + L, fresh);
+    FloatVector c20 = start(c, o2, fresh);
+    FloatVector c21 = start(c, o2 + L, fresh);
+    FloatVector c30 = start(c, o3, fresh);
+    FloatVector c31 = start(c, o3 + L, fresh);
+    FloatVector c40 = start(c, o4, fresh);
+    FloatVector c41 = start(c, o4 + L, fresh);
+    FloatVector c50 = start(c, o5, fresh);
+    FloatVector c51 = start(c, o5 + L, fresh);
+    FloatVector c60 = start(c, o6, fresh);
+    FloatVector c61 = start(c, o6 + L, fresh);
+    FloatVector c70 = start(c, o7, fresh);
+    FloatVector c71 = start(c, o7 + L, fresh);
+    FloatVector c80 = start(c, o8, fresh);
+    FloatVector c81 = start(c, o8 + L, fresh);
+    FloatVector c90 = start(c, o9, fresh);
+    FloatVector c91 = start(c, o9 + L, fresh);
+    FloatVector c100 = start(c, o10, fresh);
+    FloatVector c101 = start(c, o10 + L, fresh);
+    FloatVector c110 = start(c, o11, fresh);
+    FloatVector c111 = start(c, o11 + L, fresh);
+    for (int p = 0; p < kc; p++) {
+      int bi = bp + p * NR;
+      int ai = ap + p * 12;
+      FloatVector b0 = FloatVector.fromArray(F, b, bi);
+      FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+      FloatVector x = FloatVector.broadcast(F, a[ai + 0]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(F, a[ai + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(F, a[ai + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(F, a[ai + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      x = FloatVector.broadcast(F, a[ai + 4]);
+      c40 = b0.fma(x, c40);
+      c41 = b1.fma(x, c41);
+      x = FloatVector.broadcast(F, a[ai + 5]);
+      c50 = b0.fma(x, c50);
+      c51 = b1.fma(x, c51);
+      x = FloatVector.broadcast(F, a[ai + 6]);
+      c60 = b0.fma(x, c60);
+      c61 = b1.fma(x, c61);
+      x = FloatVector.broadcast(F, a[ai + 7]);
+      c70 = b0.fma(x, c70);
+      c71 = b1.fma(x, c71);
+      x = FloatVector.broadcast(F, a[ai + 8]);
+      c80 = b0.fma(x, c80);
+      c81 = b1.fma(x, c81);
+      x = FloatVector.broadcast(F, a[ai + 9]);
+      c90 = b0.fma(x, c90);
+      c91 = b1.fma(x, c91);
+      x = FloatVector.broadcast(F, a[ai + 10]);
+      c100 = b0.fma(x, c100);
+      c101 = b1.fma(x, c101);
+      x = FloatVector.broadcast(F, a[ai + 11]);
+      c110 = b0.fma(x, c110);
+      c111 = b1.fma(x, c111);
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
+    c60.intoArray(c, o6);
+    c61.intoArray(c, o6 + L);
+    c70.intoArray(c, o7);
+    c71.intoArray(c, o7 + L);
+    c80.intoArray(c, o8);
+    c81.intoArray(c, o8 + L);
+    c90.intoArray(c, o9);
+    c91.intoArray(c, o9 + L);
+    c100.intoArray(c, o10);
+    c101.intoArray(c, o10 + L);
+    c110.intoArray(c, o11);
+    c111.intoArray(c, o11 + L);
+  }
+
+  /** The register tile for this machine's width (MR is a constant, so C2 keeps one branch). */
+  private static void micro(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
+      int ldc, boolean fresh) {
+    if (MR == 12) {
+      micro12(kc, a, ap, b, bp, c, cOff, ldc, fresh);
+    } else {
+      micro6(kc, a, ap, b, bp, c, cOff, ldc, fresh);
+    }
+  }
+
   /** A row of the C tile as the accumulator's start: C itself, or +0 for a fresh β = 0 tile. */
   private static FloatVector start(float[] c, int off, boolean fresh) {
     return fresh ? FloatVector.zero(F) : FloatVector.fromArray(F, c, off);
@@ -179,6 +309,12 @@ final class PanamaGemm {
         // of two, so walking all nr rows per step (the old order) missed on nearly every load.
         for (int p0 = 0; p0 < kc; p0 += PB) {
           int p1 = Math.min(kc, p0 + PB);
+          if (L == PB && nr == NR && p1 - p0 == PB) {
+            for (int q0 = 0; q0 < NR; q0 += L) {
+              transpose16(b, bOff + (j0 + q0) * ldb + pc + p0, ldb, dst, base + p0 * NR + q0, NR);
+            }
+            continue;
+          }
           for (int q = 0; q < NR; q++) {
             int src = bOff + (j0 + q) * ldb + pc;
             for (int p = p0; p < p1; p++) {
@@ -199,6 +335,144 @@ final class PanamaGemm {
         }
       }
     }
+  }
+
+  /**
+   * Butterfly indices for {@link #transpose16}: at level s, the first of a pair of rows keeps its
+   * lanes with bit s clear and takes the partner's lanes shifted down by s, the second the
+   * reverse; after the levels 8, 4, 2, 1 row i holds column i.
+   */
+  private static final FloatVector[] KEEP_LOW = new FloatVector[5];
+  private static final FloatVector[] KEEP_HIGH = new FloatVector[5];
+
+  static {
+    if (L == PB) {
+      for (int level = 0; level < 4; level++) {
+        int s = 1 << level;
+        float[] lo = new float[L];
+        float[] hi = new float[L];
+        for (int lane = 0; lane < L; lane++) {
+          boolean set = (lane & s) != 0;
+          lo[lane] = set ? L + lane - s : lane;
+          hi[lane] = set ? L + lane : lane + s;
+        }
+        KEEP_LOW[level] = FloatVector.fromArray(F, lo, 0);
+        KEEP_HIGH[level] = FloatVector.fromArray(F, hi, 0);
+      }
+    }
+  }
+
+  /**
+   * The 16×16 block src[i·lds + j] (i, j < 16) into dst[j·ldd + i]: sixteen row loads, four levels
+   * of sixteen two-vector permutes, sixteen row stores (the scalar walk costs a load and a store
+   * per element). Only for 16 float lanes (AVX-512); exact, it moves bits.
+   */
+  private static void transpose16(float[] src, int so, int lds, float[] dst, int d, int ldd) {
+    // Sixteen named vectors, unrolled by hand: an array of vectors would be boxed by C2.
+    FloatVector r0 = FloatVector.fromArray(F, src, so + 0 * lds);
+    FloatVector r1 = FloatVector.fromArray(F, src, so + 1 * lds);
+    FloatVector r2 = FloatVector.fromArray(F, src, so + 2 * lds);
+    FloatVector r3 = FloatVector.fromArray(F, src, so + 3 * lds);
+    FloatVector r4 = FloatVector.fromArray(F, src, so + 4 * lds);
+    FloatVector r5 = FloatVector.fromArray(F, src, so + 5 * lds);
+    FloatVector r6 = FloatVector.fromArray(F, src, so + 6 * lds);
+    FloatVector r7 = FloatVector.fromArray(F, src, so + 7 * lds);
+    FloatVector r8 = FloatVector.fromArray(F, src, so + 8 * lds);
+    FloatVector r9 = FloatVector.fromArray(F, src, so + 9 * lds);
+    FloatVector r10 = FloatVector.fromArray(F, src, so + 10 * lds);
+    FloatVector r11 = FloatVector.fromArray(F, src, so + 11 * lds);
+    FloatVector r12 = FloatVector.fromArray(F, src, so + 12 * lds);
+    FloatVector r13 = FloatVector.fromArray(F, src, so + 13 * lds);
+    FloatVector r14 = FloatVector.fromArray(F, src, so + 14 * lds);
+    FloatVector r15 = FloatVector.fromArray(F, src, so + 15 * lds);
+    FloatVector lo3 = KEEP_LOW[3];
+    FloatVector hi3 = KEEP_HIGH[3];
+    FloatVector s3_0 = lo3.selectFrom(r0, r8);
+    FloatVector s3_8 = hi3.selectFrom(r0, r8);
+    FloatVector s3_1 = lo3.selectFrom(r1, r9);
+    FloatVector s3_9 = hi3.selectFrom(r1, r9);
+    FloatVector s3_2 = lo3.selectFrom(r2, r10);
+    FloatVector s3_10 = hi3.selectFrom(r2, r10);
+    FloatVector s3_3 = lo3.selectFrom(r3, r11);
+    FloatVector s3_11 = hi3.selectFrom(r3, r11);
+    FloatVector s3_4 = lo3.selectFrom(r4, r12);
+    FloatVector s3_12 = hi3.selectFrom(r4, r12);
+    FloatVector s3_5 = lo3.selectFrom(r5, r13);
+    FloatVector s3_13 = hi3.selectFrom(r5, r13);
+    FloatVector s3_6 = lo3.selectFrom(r6, r14);
+    FloatVector s3_14 = hi3.selectFrom(r6, r14);
+    FloatVector s3_7 = lo3.selectFrom(r7, r15);
+    FloatVector s3_15 = hi3.selectFrom(r7, r15);
+    FloatVector lo2 = KEEP_LOW[2];
+    FloatVector hi2 = KEEP_HIGH[2];
+    FloatVector s2_0 = lo2.selectFrom(s3_0, s3_4);
+    FloatVector s2_4 = hi2.selectFrom(s3_0, s3_4);
+    FloatVector s2_1 = lo2.selectFrom(s3_1, s3_5);
+    FloatVector s2_5 = hi2.selectFrom(s3_1, s3_5);
+    FloatVector s2_2 = lo2.selectFrom(s3_2, s3_6);
+    FloatVector s2_6 = hi2.selectFrom(s3_2, s3_6);
+    FloatVector s2_3 = lo2.selectFrom(s3_3, s3_7);
+    FloatVector s2_7 = hi2.selectFrom(s3_3, s3_7);
+    FloatVector s2_8 = lo2.selectFrom(s3_8, s3_12);
+    FloatVector s2_12 = hi2.selectFrom(s3_8, s3_12);
+    FloatVector s2_9 = lo2.selectFrom(s3_9, s3_13);
+    FloatVector s2_13 = hi2.selectFrom(s3_9, s3_13);
+    FloatVector s2_10 = lo2.selectFrom(s3_10, s3_14);
+    FloatVector s2_14 = hi2.selectFrom(s3_10, s3_14);
+    FloatVector s2_11 = lo2.selectFrom(s3_11, s3_15);
+    FloatVector s2_15 = hi2.selectFrom(s3_11, s3_15);
+    FloatVector lo1 = KEEP_LOW[1];
+    FloatVector hi1 = KEEP_HIGH[1];
+    FloatVector s1_0 = lo1.selectFrom(s2_0, s2_2);
+    FloatVector s1_2 = hi1.selectFrom(s2_0, s2_2);
+    FloatVector s1_1 = lo1.selectFrom(s2_1, s2_3);
+    FloatVector s1_3 = hi1.selectFrom(s2_1, s2_3);
+    FloatVector s1_4 = lo1.selectFrom(s2_4, s2_6);
+    FloatVector s1_6 = hi1.selectFrom(s2_4, s2_6);
+    FloatVector s1_5 = lo1.selectFrom(s2_5, s2_7);
+    FloatVector s1_7 = hi1.selectFrom(s2_5, s2_7);
+    FloatVector s1_8 = lo1.selectFrom(s2_8, s2_10);
+    FloatVector s1_10 = hi1.selectFrom(s2_8, s2_10);
+    FloatVector s1_9 = lo1.selectFrom(s2_9, s2_11);
+    FloatVector s1_11 = hi1.selectFrom(s2_9, s2_11);
+    FloatVector s1_12 = lo1.selectFrom(s2_12, s2_14);
+    FloatVector s1_14 = hi1.selectFrom(s2_12, s2_14);
+    FloatVector s1_13 = lo1.selectFrom(s2_13, s2_15);
+    FloatVector s1_15 = hi1.selectFrom(s2_13, s2_15);
+    FloatVector lo0 = KEEP_LOW[0];
+    FloatVector hi0 = KEEP_HIGH[0];
+    FloatVector s0_0 = lo0.selectFrom(s1_0, s1_1);
+    FloatVector s0_1 = hi0.selectFrom(s1_0, s1_1);
+    FloatVector s0_2 = lo0.selectFrom(s1_2, s1_3);
+    FloatVector s0_3 = hi0.selectFrom(s1_2, s1_3);
+    FloatVector s0_4 = lo0.selectFrom(s1_4, s1_5);
+    FloatVector s0_5 = hi0.selectFrom(s1_4, s1_5);
+    FloatVector s0_6 = lo0.selectFrom(s1_6, s1_7);
+    FloatVector s0_7 = hi0.selectFrom(s1_6, s1_7);
+    FloatVector s0_8 = lo0.selectFrom(s1_8, s1_9);
+    FloatVector s0_9 = hi0.selectFrom(s1_8, s1_9);
+    FloatVector s0_10 = lo0.selectFrom(s1_10, s1_11);
+    FloatVector s0_11 = hi0.selectFrom(s1_10, s1_11);
+    FloatVector s0_12 = lo0.selectFrom(s1_12, s1_13);
+    FloatVector s0_13 = hi0.selectFrom(s1_12, s1_13);
+    FloatVector s0_14 = lo0.selectFrom(s1_14, s1_15);
+    FloatVector s0_15 = hi0.selectFrom(s1_14, s1_15);
+    s0_0.intoArray(dst, d + 0 * ldd);
+    s0_1.intoArray(dst, d + 1 * ldd);
+    s0_2.intoArray(dst, d + 2 * ldd);
+    s0_3.intoArray(dst, d + 3 * ldd);
+    s0_4.intoArray(dst, d + 4 * ldd);
+    s0_5.intoArray(dst, d + 5 * ldd);
+    s0_6.intoArray(dst, d + 6 * ldd);
+    s0_7.intoArray(dst, d + 7 * ldd);
+    s0_8.intoArray(dst, d + 8 * ldd);
+    s0_9.intoArray(dst, d + 9 * ldd);
+    s0_10.intoArray(dst, d + 10 * ldd);
+    s0_11.intoArray(dst, d + 11 * ldd);
+    s0_12.intoArray(dst, d + 12 * ldd);
+    s0_13.intoArray(dst, d + 13 * ldd);
+    s0_14.intoArray(dst, d + 14 * ldd);
+    s0_15.intoArray(dst, d + 15 * ldd);
   }
 
   /** α·op(A)[ic:ic+mc, pc:pc+kc] into MR-tall strips, p-major inside a strip, zero-padded. */
