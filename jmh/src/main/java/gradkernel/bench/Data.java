@@ -33,14 +33,6 @@ final class Data {
   }
 
   /** Max relative difference between two arrays, for result checks. */
-  static double maxRelDiff(float[] a, float[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]) / (1e-6 + Math.abs(a[i])));
-    }
-    return m;
-  }
-
   /**
    * Fails unless |ref[i] − got[i]| ≤ 1e-5·k for all i: results that are sums of k products of
    * numbers in [-1, 1) (gemm, gemv). Absolute, since some sums land near 0; the bound sits far above

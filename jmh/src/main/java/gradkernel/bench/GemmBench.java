@@ -54,10 +54,9 @@ public class GemmBench {
   public void verify() {
     k.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
     CommonOps_FDRM.mult(ea, eb, ec);
-    double d = Data.maxRelDiff(ec.data, c);
-    if (d > 1e-2) {
-      throw new IllegalStateException("gemm differs from EJML by " + d);
-    }
+    // Absolute bound: at 1024 some of the 1M sums cancel to near 0, where a relative check fails
+    // on rounding alone (EJML sums in another order).
+    Data.checkSums("gemm " + n + "³ against EJML", ec.data, c, n);
   }
 
   @Benchmark
