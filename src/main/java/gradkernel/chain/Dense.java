@@ -140,7 +140,8 @@ public final class Dense extends Layer {
         K.gemmParallel(threads, true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff,
             n);
         columnSums(b, m, d, dOff, grad, db);
-        ss = K.sumOfSquares(m * n + m, grad, gOff);
+        // In fixed chunks, so the tape's threads share this read of dW with the same bits.
+        ss = K.sumOfSquaresChunked(threads, m * n + m, grad, gOff);
       }
     }
     record(p, slot, dIn, dInOff, b * n, ss);

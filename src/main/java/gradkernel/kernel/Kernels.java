@@ -118,6 +118,16 @@ public interface Kernels {
         beta, c, cOff, ldc);
   }
 
+  /**
+   * Σ x_i² over [xOff, xOff + n) in double, as the in-order sum of {@link #sumOfSquares} over
+   * fixed chunks of 65 536 floats, the chunks computed on up to {@code threads} workers. The same
+   * bits for every thread count (not always {@link #sumOfSquares}'s bits: the chunks add in
+   * another order); the same rounding bound. Allocation-free once warm.
+   */
+  default double sumOfSquaresChunked(int threads, int n, float[] x, int xOff) {
+    return ChunkedSumOfSquares.run(this, threads, n, x, xOff);
+  }
+
   /** Lazily chosen implementation (class-holder idiom: chosen once, on first use). */
   final class Holder {
     static final Kernels ACTIVE =

@@ -20,8 +20,9 @@ class TapeParallelismTest {
 
   private static Chain net() {
     SplittableRandom r = new SplittableRandom(21);
-    // widths of 200–320 give 4–5 column blocks of 64: uneven blocks and a short last one
-    return Chain.of(dense(r, 320, 130, "tanh"), dense(r, 200, 320, "gelu"),
+    // widths of 200–320 give 4–5 column blocks of 64: uneven blocks and a short last one; the
+    // second layer's 200×330 + 200 gradient spans two chunks of the chunked sum of squares
+    return Chain.of(dense(r, 330, 130, "tanh"), dense(r, 200, 330, "gelu"),
         Residual.of(dense(r, 192, 200, "relu"), dense(r, 200, 192, "identity")),
         new LayerNorm(Vec.of(random(r, 200, 1)), Vec.of(random(r, 200, 1)), 1e-5),
         dense(r, 70, 200, "sigmoid"));

@@ -158,4 +158,29 @@ class SummationOrderTest {
       }
     }
   }
+
+  /**
+   * sumOfSquaresChunked is the in-order double sum of sumOfSquares over chunks of 65 536 floats,
+   * the same bits for every thread count and for both kernel sets, at lengths around the chunk
+   * edges and at an offset.
+   */
+  @Test
+  void chunkedSumOfSquaresAddsFixedChunksInOrder() {
+    SplittableRandom r = new SplittableRandom(7);
+    int c = ChunkedSumOfSquares.CHUNK;
+    for (Kernels k : new Kernels[] {V, Kernels.scalar()}) {
+      for (int n : new int[] {0, 1, c - 1, c, c + 1, 3 * c + 17}) {
+        float[] x = values(r, n + 5);
+        double want = 0;
+        for (int o = 0; o < n; o += c) {
+          want += k.sumOfSquares(Math.min(c, n - o), x, 5 + o);
+        }
+        for (int threads : new int[] {1, 2, 3, 8}) {
+          assertEquals(Double.doubleToRawLongBits(want),
+              Double.doubleToRawLongBits(k.sumOfSquaresChunked(threads, n, x, 5)),
+              k.name() + " n=" + n + " threads=" + threads);
+        }
+      }
+    }
+  }
 }

@@ -109,11 +109,21 @@ public class ChainBench {
 
   @Benchmark
   public float[] batchedGemmRoof() {
+    return gemmRoof(1);
+  }
+
+  /** The same 32 gemms on two threads: the two-thread backward's gemm roof. */
+  @Benchmark
+  public float[] batchedGemmRoofTwoThreads() {
+    return gemmRoof(2);
+  }
+
+  private float[] gemmRoof(int threads) {
     Kernels k = Kernels.active();
     for (int l = 0; l < 16; l++) {
       float[] w = ((Dense) deep16.layer(l)).weight().data();
-      k.gemm(false, false, B, W, W, 1f, d, 0, W, w, 0, W, 0f, dIn, 0, W);
-      k.gemm(true, false, W, W, B, 1f, d, 0, W, a, 0, W, 0f, dW, 0, W);
+      k.gemmParallel(threads, false, false, B, W, W, 1f, d, 0, W, w, 0, W, 0f, dIn, 0, W);
+      k.gemmParallel(threads, true, false, W, W, B, 1f, d, 0, W, a, 0, W, 0f, dW, 0, W);
     }
     return dW;
   }
