@@ -35,7 +35,7 @@ final class PanamaGemm {
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
     final float[] b = new float[KC * NC];
-    final float[] a = new float[MC * KC];
+    final float[] a = new float[MC * KC + PB]; // + slack for transpose16's overlapping stores
     final float[] tile = new float[MR * NR];
   }
 
@@ -311,7 +311,8 @@ final class PanamaGemm {
           int p1 = Math.min(kc, p0 + PB);
           if (L == PB && nr == NR && p1 - p0 == PB) {
             for (int q0 = 0; q0 < NR; q0 += L) {
-              transpose16(b, bOff + (j0 + q0) * ldb + pc + p0, ldb, dst, base + p0 * NR + q0, NR);
+              transpose16(1f, b, bOff + (j0 + q0) * ldb + pc + p0, ldb, L, dst, base + p0 * NR + q0,
+                  NR);
             }
             continue;
           }
@@ -363,28 +364,32 @@ final class PanamaGemm {
   }
 
   /**
-   * The 16×16 block src[i·lds + j] (i, j < 16) into dst[j·ldd + i]: sixteen row loads, four levels
-   * of sixteen two-vector permutes, sixteen row stores (the scalar walk costs a load and a store
-   * per element). Only for 16 float lanes (AVX-512); exact, it moves bits.
+   * α times the block src[i·lds + j] (i < rows ≤ 16, j < 16) into dst[j·ldd + i], rows past
+   * {@code rows} as zeros: up to sixteen row loads, four levels of sixteen two-vector permutes,
+   * sixteen row stores (the scalar walk costs a load and a store per element). The stores go in
+   * ascending j, each writing 16 floats, so with ldd < 16 a later store overwrites the earlier
+   * one's lanes past ldd and dst needs 16 − ldd floats of slack after the last row. Only for 16
+   * float lanes (AVX-512); each value is α·src rounded once, as in the scalar walk.
    */
-  private static void transpose16(float[] src, int so, int lds, float[] dst, int d, int ldd) {
+  private static void transpose16(float alpha, float[] src, int so, int lds, int rows,
+      float[] dst, int d, int ldd) {
     // Sixteen named vectors, unrolled by hand: an array of vectors would be boxed by C2.
-    FloatVector r0 = FloatVector.fromArray(F, src, so + 0 * lds);
-    FloatVector r1 = FloatVector.fromArray(F, src, so + 1 * lds);
-    FloatVector r2 = FloatVector.fromArray(F, src, so + 2 * lds);
-    FloatVector r3 = FloatVector.fromArray(F, src, so + 3 * lds);
-    FloatVector r4 = FloatVector.fromArray(F, src, so + 4 * lds);
-    FloatVector r5 = FloatVector.fromArray(F, src, so + 5 * lds);
-    FloatVector r6 = FloatVector.fromArray(F, src, so + 6 * lds);
-    FloatVector r7 = FloatVector.fromArray(F, src, so + 7 * lds);
-    FloatVector r8 = FloatVector.fromArray(F, src, so + 8 * lds);
-    FloatVector r9 = FloatVector.fromArray(F, src, so + 9 * lds);
-    FloatVector r10 = FloatVector.fromArray(F, src, so + 10 * lds);
-    FloatVector r11 = FloatVector.fromArray(F, src, so + 11 * lds);
-    FloatVector r12 = FloatVector.fromArray(F, src, so + 12 * lds);
-    FloatVector r13 = FloatVector.fromArray(F, src, so + 13 * lds);
-    FloatVector r14 = FloatVector.fromArray(F, src, so + 14 * lds);
-    FloatVector r15 = FloatVector.fromArray(F, src, so + 15 * lds);
+    FloatVector r0 = row(alpha, src, so + 0 * lds, 0 < rows);
+    FloatVector r1 = row(alpha, src, so + 1 * lds, 1 < rows);
+    FloatVector r2 = row(alpha, src, so + 2 * lds, 2 < rows);
+    FloatVector r3 = row(alpha, src, so + 3 * lds, 3 < rows);
+    FloatVector r4 = row(alpha, src, so + 4 * lds, 4 < rows);
+    FloatVector r5 = row(alpha, src, so + 5 * lds, 5 < rows);
+    FloatVector r6 = row(alpha, src, so + 6 * lds, 6 < rows);
+    FloatVector r7 = row(alpha, src, so + 7 * lds, 7 < rows);
+    FloatVector r8 = row(alpha, src, so + 8 * lds, 8 < rows);
+    FloatVector r9 = row(alpha, src, so + 9 * lds, 9 < rows);
+    FloatVector r10 = row(alpha, src, so + 10 * lds, 10 < rows);
+    FloatVector r11 = row(alpha, src, so + 11 * lds, 11 < rows);
+    FloatVector r12 = row(alpha, src, so + 12 * lds, 12 < rows);
+    FloatVector r13 = row(alpha, src, so + 13 * lds, 13 < rows);
+    FloatVector r14 = row(alpha, src, so + 14 * lds, 14 < rows);
+    FloatVector r15 = row(alpha, src, so + 15 * lds, 15 < rows);
     FloatVector lo3 = KEEP_LOW[3];
     FloatVector hi3 = KEEP_HIGH[3];
     FloatVector s3_0 = lo3.selectFrom(r0, r8);
@@ -475,6 +480,15 @@ final class PanamaGemm {
     s0_15.intoArray(dst, d + 15 * ldd);
   }
 
+  /** One row of a {@link #transpose16} block, times α, or zeros past the block's rows. */
+  private static FloatVector row(float alpha, float[] src, int off, boolean present) {
+    if (!present) {
+      return FloatVector.zero(F);
+    }
+    FloatVector v = FloatVector.fromArray(F, src, off);
+    return alpha == 1f ? v : v.mul(alpha);
+  }
+
   /** α·op(A)[ic:ic+mc, pc:pc+kc] into MR-tall strips, p-major inside a strip, zero-padded. */
   private static void packA(boolean trans, float alpha, float[] a, int aOff, int lda, int ic,
       int mc, int pc, int kc, float[] dst) {
@@ -493,9 +507,17 @@ final class PanamaGemm {
         }
         continue;
       }
+      int p0 = 0;
+      if (L == PB && mr == MR) {
+        // Full strips by 16×16 transposes of 12 rows (stride MR stores, slack at the buffer end).
+        int src = aOff + (ic + ir) * lda + pc;
+        for (; p0 + PB <= kc; p0 += PB) {
+          transpose16(alpha, a, src + p0, lda, MR, dst, base + p0 * MR, MR);
+        }
+      }
       for (int r = 0; r < MR; r++) {
         int i = ic + ir + r;
-        for (int p = 0; p < kc; p++) {
+        for (int p = p0; p < kc; p++) {
           float v = 0f;
           if (r < mr) {
             v = alpha * a[aOff + i * lda + pc + p];
