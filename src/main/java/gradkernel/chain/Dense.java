@@ -111,7 +111,7 @@ public final class Dense extends Layer {
     int n = w.cols();
     float[] d = work;
     int dOff = wOff;
-    g.backward(up, upOff, s, sOff, d, dOff, b * m);
+    SplitPasses.activationBackward(threads, g, up, upOff, s, sOff, d, dOff, b * m);
     if (b == 1) {
       K.gemvT(m, n, 1f, w.data(), w.offset(), w.ld(), d, dOff, 0f, dIn, dInOff);
     } else {
@@ -139,7 +139,7 @@ public final class Dense extends Layer {
       } else {
         K.gemmParallel(threads, true, false, m, n, b, 1f, d, dOff, m, a, aOff, n, 0f, grad, gOff,
             n);
-        columnSums(b, m, d, dOff, grad, db);
+        SplitPasses.columnSums(threads, b, m, d, dOff, grad, db);
         // In fixed chunks, so the tape's threads share this read of dW with the same bits.
         ss = K.sumOfSquaresChunked(threads, m * n + m, grad, gOff);
       }

@@ -170,9 +170,15 @@ public abstract sealed class Layer
 
   /** Adds the b rows (width n, contiguous) of src into one row dst: column sums. */
   static void columnSums(int b, int n, float[] src, int sOff, float[] dst, int dOff) {
-    java.util.Arrays.fill(dst, dOff, dOff + n, 0f);
+    columnSums(b, n, 0, n, src, sOff, dst, dOff);
+  }
+
+  /** Columns [j0, j0 + cols) of {@link #columnSums(int, int, float[], int, float[], int)}. */
+  static void columnSums(int b, int n, int j0, int cols, float[] src, int sOff, float[] dst,
+      int dOff) {
+    java.util.Arrays.fill(dst, dOff + j0, dOff + j0 + cols, 0f);
     for (int r = 0; r < b; r++) {
-      K.axpy(n, 1f, src, sOff + r * n, dst, dOff);
+      K.axpy(cols, 1f, src, sOff + r * n + j0, dst, dOff + j0);
     }
   }
 
