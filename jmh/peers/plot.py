@@ -6,7 +6,7 @@ import math
 PANELS = (("BLAS-1 (GB/s)", ("read", "read+write")),
           ("gemv 4096² (GB/s)", ("read",)),
           ("gemm (GFLOP/s)", ("peak FMA",)),
-          ("activations backward (GB/s)", ("read+write",)))
+          ("activations backward (GB/s)", ("read+write", "2 read + 1 write")))
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
           "#17becf", "#7f7f7f", "#bcbd22")
 W, H = 460, 320  # one panel

@@ -18,8 +18,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The machine's roofs, measured in the same run as everything else: streaming read and read+write
- * (in-place scale) over 256 MiB, and a peak-FMA loop of 12 independent vector accumulators
- * (2·lanes·12 flops per iteration). ms per call.
+ * (in-place scale) over 256 MiB; the fused backward's own access pattern, two 16M-float arrays
+ * read and a third written (out = u·z: the write to a fresh line also reads it first, so this
+ * moves 16 bytes per element for the 12 a kernel counts, and in-place scale moves exactly its 8);
+ * and a peak-FMA loop of 12 independent vector accumulators (2·lanes·12 flops per iteration). ms
+ * per call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,11 +36,19 @@ public class LimitsBench {
   public static final int N = 1 << 26;
   /** Iterations of the peak-FMA loop. */
   public static final int FMA_ITERATIONS = 1 << 16;
+  /** 16M floats per array for {@link #streamProduct}, the activation benchmarks' memory size. */
+  public static final int N3 = 1 << 24;
   private float[] x;
+  private float[] u;
+  private float[] z;
+  private float[] out;
 
   @Setup(Level.Trial)
   public void setup() {
     x = Data.uniform(N, 1, 9);
+    u = Data.uniform(N3, 1, 10);
+    z = Data.uniform(N3, 1, 11);
+    out = new float[N3];
   }
 
   @Benchmark
@@ -59,6 +70,16 @@ public class LimitsBench {
       FloatVector.fromArray(F, x, i).mul(1.0000001f).intoArray(x, i);
     }
     return x;
+  }
+
+  /** out = u·z over three 16M-float arrays: two streams read, one written (12 bytes counted). */
+  @Benchmark
+  public float[] streamProduct() {
+    int l = F.length();
+    for (int i = 0; i < N3; i += l) {
+      FloatVector.fromArray(F, u, i).mul(FloatVector.fromArray(F, z, i)).intoArray(out, i);
+    }
+    return out;
   }
 
   @Benchmark
