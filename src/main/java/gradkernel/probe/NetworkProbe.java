@@ -41,13 +41,20 @@ final class NetworkProbe {
   static final double RNN_INPUT_STD = 0.01;
 
   /**
-   * Largest square width whose spectra come from the full SVD (one-sided Jacobi, O(n³) with
-   * ~10 sweeps: ~1.5 s at 512, hours at 8192); in general a [m, n] weight qualifies when
-   * max(m,n)·min(m,n)² ≤ 512³. Above it σ_max comes from {@link Lanczos} (residual ≤
+   * Largest square width whose σ_max and σ_min come from the full SVD ({@link SingularValues}:
+   * Householder bidiagonalization and implicit-shift QR in double, about 0.1 s at 512 and 0.7 s
+   * at 1024 on one core, O(n³)); in general a [m, n] weight qualifies when
+   * max(m,n)·min(m,n)² ≤ 1024³. Above it σ_max comes from {@link Lanczos} (residual ≤
    * {@link #LANCZOS_TOL}·σ, milliseconds to seconds), and σ_min (hence the lower bound) and ρ(W)
    * are not computed: they are reported as undefined, and the description says why.
    */
-  static final int FULL_SVD_MAX_WIDTH = 512;
+  static final int FULL_SVD_MAX_WIDTH = 1024;
+
+  /**
+   * Largest width whose ρ(W) comes from the eigenvalue solve ({@link Eigenvalues}: Hessenberg
+   * QR in double, about 0.6 s at 512 but 4 s at 1024); above it ρ(W) is not computed.
+   */
+  static final int EIGEN_MAX_WIDTH = 512;
 
   /** Relative residual to which Lanczos converges σ_max above {@link #FULL_SVD_MAX_WIDTH}. */
   static final double LANCZOS_TOL = 1e-6;
@@ -55,6 +62,20 @@ final class NetworkProbe {
   /** Appended to the description of a network whose spectra were estimated. */
   static final String LANCZOS_NOTE = "; above " + FULL_SVD_MAX_WIDTH + "×" + FULL_SVD_MAX_WIDTH
       + " σ_max(W) is estimated by Lanczos, σ_min (the lower bound) and ρ(W) are not computed";
+
+  /** Appended to the description of an RNN whose ρ(W) was not computed (width above 512). */
+  static final String NO_RHO_NOTE = "; above " + EIGEN_MAX_WIDTH + "×" + EIGEN_MAX_WIDTH
+      + " ρ(W) is not computed";
+
+  /** ρ(W) of a square weight, or NaN above {@link #EIGEN_MAX_WIDTH}. */
+  static double spectralRadius(Matrix w) {
+    return w.rows() <= EIGEN_MAX_WIDTH ? Eigenvalues.spectralRadius(w) : Double.NaN;
+  }
+
+  /** The description's note on what was not computed exactly (empty when all was). */
+  static String spectraNote(boolean estimated, double rho, boolean wantRho) {
+    return estimated ? LANCZOS_NOTE : wantRho && Double.isNaN(rho) ? NO_RHO_NOTE : "";
+  }
 
   /** Whether the full SVD of a [rows, cols] weight is affordable (see {@link #FULL_SVD_MAX_WIDTH}). */
   static boolean fullSvd(Matrix w) {
@@ -129,7 +150,8 @@ final class NetworkProbe {
         factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, estimated, net, prof, slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
+    return result(s, spectraNote(estimated, Double.NaN, false), net, prof,
+        slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
         sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
@@ -175,14 +197,16 @@ final class NetworkProbe {
     Arrays.fill(factors, 1, steps + 1, factor);
     // The chain knows which slots' vectors it keeps (here only h_0's, not later steps').
     IntFunction<Matrix> gradientAt = slot -> net.slotGradient(tape, slot).orElse(null);
-    return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm, estimated ? Double.NaN : Eigenvalues.spectralRadius(w), n);
+    double rho = estimated ? Double.NaN : spectralRadius(w);
+    return result(s, spectraNote(estimated, rho, true), net, prof, gradientAt, gradNorm, wNorm, sig,
+        factors, clipNorm, rho, n);
   }
 
   /**
    * Assembles the result; {@code gradientAt} maps a profile slot to the gradient stored behind it
    * (null where the pass does not keep it), {@code factors[l]} bounds layer (or step) l, 1-based.
    */
-  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net,
+  private static NetworkResult result(NetworkSpec s, String note, Chain net,
       GradientProfile prof, IntFunction<Matrix> gradientAt, double[] gradNorm, double[] wNorm,
       double[] sigma, GrowthBounds.Factor[] factors, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
@@ -209,7 +233,7 @@ final class NetworkProbe {
     }
     String verdict = verdict(prof);
     double growth = gradNorm[0] / gradNorm[depth];
-    String description = s.description() + (estimated ? LANCZOS_NOTE : "");
+    String description = s.description() + note;
     return new NetworkResult(s.name(), description, s.kind().label(), null, s.activationNames(),
         s.init(), s.initGain(), width, s.steps(), rho, verdict, growth, global, clipNorm, coef,
         nonFinite, List.of(rows), List.of());

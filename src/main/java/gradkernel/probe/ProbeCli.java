@@ -58,14 +58,15 @@ final class ProbeCli {
         --quiet              no progress messages on stderr
         --help               this text
 
-      Spectra: σ_max(W), σ_min(W) (for the bounds) and ρ(W) come from a full SVD / eigenvalue
-      solve up to %2$d×%2$d weights (about 1.5 s each at 512). Above that σ_max is estimated by
-      Lanczos (relative residual 1e-6) and σ_min and ρ(W) are not computed: the lower bound is
-      undefined ("-" / null) and the network's description says so.
+      Spectra: σ_max(W) and σ_min(W) (for the bounds) come from a full SVD up to %2$d×%2$d
+      weights (about 0.7 s each at 1024), ρ(W) from an eigenvalue solve up to %4$d×%4$d (about
+      0.6 s at 512). Above that σ_max is estimated by Lanczos (relative residual 1e-6) and σ_min
+      and ρ(W) are not computed: the lower bound is undefined ("-" / null) and the network's
+      description says so.
 
       Exit codes: 0 ok, 1 failure (e.g. unreadable weights, output not written), 2 bad usage.
       """.formatted(String.join(", ", availableActivations()), NetworkProbe.FULL_SVD_MAX_WIDTH,
-      DEFAULT_STEPS);
+      DEFAULT_STEPS, NetworkProbe.EIGEN_MAX_WIDTH);
 
   /** The common activation specs Activations.of accepts, for the help text. */
   static List<String> availableActivations() {

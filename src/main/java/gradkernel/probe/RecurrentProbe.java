@@ -12,7 +12,6 @@ import gradkernel.chain.SequenceLayer;
 import gradkernel.chain.SequenceOutput;
 import gradkernel.chain.Tape;
 import gradkernel.clip.NormAccumulator;
-import gradkernel.spectral.Eigenvalues;
 import gradkernel.tensor.Matrix;
 import gradkernel.tensor.Vec;
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ final class RecurrentProbe {
     double rho = Double.NaN;
     if (s.cell() == RecurrentStack.Cell.RNN && depth == 1) {
       Matrix w = Matrix.of(s.layers().get(0).weightHh().data(), top, top);
-      rho = NetworkProbe.fullSvd(w) ? Eigenvalues.spectralRadius(w) : Double.NaN;
+      rho = NetworkProbe.spectralRadius(w);
     }
     NonFiniteAt nonFinite = null;
     if (prof.firstNonFiniteSlot() >= 0) {

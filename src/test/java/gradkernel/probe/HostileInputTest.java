@@ -3,6 +3,7 @@ package gradkernel.probe;
 import gradkernel.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -294,7 +295,32 @@ class HostileInputTest {
     assertTrue(b.err().contains("[1]") && b.err().contains("Infinity"), b.err());
   }
 
-  /** Just above the Jacobi size limit the probe switches to Lanczos and stays fast. */
+  /**
+   * Between the eigenvalue and the SVD limits (here 600 wide) σ_min comes from the full SVD, so
+   * the lower bound is defined, while an RNN's ρ(W) is not computed and its description says so.
+   */
+  @Test
+  void aWidthBetweenTheEigenAndSvdLimitsHasLowerBoundsButNoRho() {
+    int width = NetworkProbe.EIGEN_MAX_WIDTH + 88;
+    assertTrue(width <= NetworkProbe.FULL_SVD_MAX_WIDTH);
+    Map<String, Object> net = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
+        run("probe", "--depth", "2", "--width", Integer.toString(width), "--batch", "2",
+            "--activation", "identity", "--init", "orthogonal", "--gain", "2", "--format", "json", "--quiet")));
+    assertFalse(((String) net.get("description")).contains("Lanczos"), (String) net.get("description"));
+    for (Map<String, Object> l : MainTest.layers(net)) {
+      assertEquals(2, MainTest.num(l.get("spectralNorm")), 1e-5, "σ_max by the SVD");
+      assertNotNull(l.get("lowerBound"), "σ_min computed below the SVD limit");
+      assertTrue(MainTest.num(l.get("gradNorm")) >= MainTest.num(l.get("lowerBound")) * (1 - 1e-5));
+    }
+    Map<String, Object> rnn = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
+        run("probe", "--rnn-steps", "2", "--width", Integer.toString(width), "--batch", "1",
+            "--format", "json", "--quiet")));
+    assertNull(rnn.get("spectralRadius"));
+    assertTrue(((String) rnn.get("description")).contains("ρ(W) is not computed"),
+        (String) rnn.get("description"));
+  }
+
+  /** Just above the SVD size limit the probe switches to Lanczos and stays fast. */
   @Test
   void aWidthAboveTheSvdLimitFinishesInBoundedTime() {
     int width = NetworkProbe.FULL_SVD_MAX_WIDTH + 1;
