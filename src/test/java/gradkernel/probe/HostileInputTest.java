@@ -303,18 +303,14 @@ class HostileInputTest {
   void aWidthBetweenTheEigenAndSvdLimitsHasLowerBoundsButNoRho() {
     int width = NetworkProbe.EIGEN_MAX_WIDTH + 88;
     assertTrue(width <= NetworkProbe.FULL_SVD_MAX_WIDTH);
-    Map<String, Object> net = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
-        run("probe", "--depth", "2", "--width", Integer.toString(width), "--batch", "2",
-            "--activation", "identity", "--init", "orthogonal", "--gain", "2", "--format", "json", "--quiet")));
+    Map<String, Object> net = wideChain(width);
     assertFalse(((String) net.get("description")).contains("Lanczos"), (String) net.get("description"));
     for (Map<String, Object> l : MainTest.layers(net)) {
       assertEquals(2, MainTest.num(l.get("spectralNorm")), 1e-5, "σ_max by the SVD");
       assertNotNull(l.get("lowerBound"), "σ_min computed below the SVD limit");
       assertTrue(MainTest.num(l.get("gradNorm")) >= MainTest.num(l.get("lowerBound")) * (1 - 1e-5));
     }
-    Map<String, Object> rnn = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
-        run("probe", "--rnn-steps", "2", "--width", Integer.toString(width), "--batch", "1",
-            "--format", "json", "--quiet")));
+    Map<String, Object> rnn = wideRnn(width);
     assertNull(rnn.get("spectralRadius"));
     assertTrue(((String) rnn.get("description")).contains("ρ(W) is not computed"),
         (String) rnn.get("description"));
@@ -324,21 +320,31 @@ class HostileInputTest {
   @Test
   void aWidthAboveTheSvdLimitFinishesInBoundedTime() {
     int width = NetworkProbe.FULL_SVD_MAX_WIDTH + 1;
-    Map<String, Object> net = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
-        run("probe", "--depth", "2", "--width", Integer.toString(width), "--batch", "2",
-            "--activation", "identity", "--init", "orthogonal", "--gain", "2", "--format", "json", "--quiet")));
+    Map<String, Object> net = wideChain(width);
     assertTrue(((String) net.get("description")).contains("Lanczos"), (String) net.get("description"));
     for (Map<String, Object> l : MainTest.layers(net)) {
       assertEquals(2, MainTest.num(l.get("spectralNorm")), 2e-5, "σ_max by Lanczos");
       assertNull(l.get("lowerBound"), "σ_min not computed above the limit");
       assertTrue(MainTest.num(l.get("gradNorm")) <= MainTest.num(l.get("upperBound")) * (1 + 1e-5));
     }
-    Map<String, Object> rnn = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
-        run("probe", "--rnn-steps", "2", "--width", Integer.toString(width), "--batch", "1",
-            "--format", "json", "--quiet")));
+    Map<String, Object> rnn = wideRnn(width);
     assertNull(rnn.get("spectralRadius"));
     assertTrue(((String) rnn.get("description")).contains("Lanczos"));
     Run help = run("probe", "--help");
     assertTrue(help.out().contains("Lanczos"), "the help says so");
+  }
+
+  /** A 2-deep identity chain, orthogonal weights times 2, probed within a minute (JSON). */
+  private static Map<String, Object> wideChain(int width) {
+    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
+        run("probe", "--depth", "2", "--width", Integer.toString(width), "--batch", "2",
+            "--activation", "identity", "--init", "orthogonal", "--gain", "2", "--format", "json", "--quiet")));
+  }
+
+  /** A 2-step RNN probed within a minute (JSON). */
+  private static Map<String, Object> wideRnn(int width) {
+    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> MainTest.onlyNetwork(
+        run("probe", "--rnn-steps", "2", "--width", Integer.toString(width), "--batch", "1",
+            "--format", "json", "--quiet")));
   }
 }
