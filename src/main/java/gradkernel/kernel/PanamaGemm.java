@@ -35,7 +35,7 @@ final class PanamaGemm {
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
     final float[] b = new float[KC * NC];
-    final float[] a = new float[MC * KC + PB]; // + slack for transpose16's overlapping stores
+    final float[] a = new float[MC * KC];
     final float[] tile = new float[MR * NR];
   }
 
@@ -309,13 +309,6 @@ final class PanamaGemm {
         // of two, so walking all nr rows per step (the old order) missed on nearly every load.
         for (int p0 = 0; p0 < kc; p0 += PB) {
           int p1 = Math.min(kc, p0 + PB);
-          if (L == PB && nr == NR && p1 - p0 == PB) {
-            for (int q0 = 0; q0 < NR; q0 += L) {
-              transpose16(1f, b, bOff + (j0 + q0) * ldb + pc + p0, ldb, L, dst, base + p0 * NR + q0,
-                  NR);
-            }
-            continue;
-          }
           for (int q = 0; q < NR; q++) {
             int src = bOff + (j0 + q) * ldb + pc;
             for (int p = p0; p < p1; p++) {
@@ -338,157 +331,6 @@ final class PanamaGemm {
     }
   }
 
-  /**
-   * Butterfly indices for {@link #transpose16}: at level s, the first of a pair of rows keeps its
-   * lanes with bit s clear and takes the partner's lanes shifted down by s, the second the
-   * reverse; after the levels 8, 4, 2, 1 row i holds column i.
-   */
-  private static final FloatVector[] KEEP_LOW = new FloatVector[5];
-  private static final FloatVector[] KEEP_HIGH = new FloatVector[5];
-
-  static {
-    if (L == PB) {
-      for (int level = 0; level < 4; level++) {
-        int s = 1 << level;
-        float[] lo = new float[L];
-        float[] hi = new float[L];
-        for (int lane = 0; lane < L; lane++) {
-          boolean set = (lane & s) != 0;
-          lo[lane] = set ? L + lane - s : lane;
-          hi[lane] = set ? L + lane : lane + s;
-        }
-        KEEP_LOW[level] = FloatVector.fromArray(F, lo, 0);
-        KEEP_HIGH[level] = FloatVector.fromArray(F, hi, 0);
-      }
-    }
-  }
-
-  /**
-   * α times the block src[i·lds + j] (i < rows ≤ 16, j < 16) into dst[j·ldd + i], rows past
-   * {@code rows} as zeros: up to sixteen row loads, four levels of sixteen two-vector permutes,
-   * sixteen row stores (the scalar walk costs a load and a store per element). The stores go in
-   * ascending j, each writing 16 floats, so with ldd < 16 a later store overwrites the earlier
-   * one's lanes past ldd and dst needs 16 − ldd floats of slack after the last row. Only for 16
-   * float lanes (AVX-512); each value is α·src rounded once, as in the scalar walk.
-   */
-  private static void transpose16(float alpha, float[] src, int so, int lds, int rows,
-      float[] dst, int d, int ldd) {
-    // Sixteen named vectors, unrolled by hand: an array of vectors would be boxed by C2.
-    FloatVector r0 = row(alpha, src, so + 0 * lds, 0 < rows);
-    FloatVector r1 = row(alpha, src, so + 1 * lds, 1 < rows);
-    FloatVector r2 = row(alpha, src, so + 2 * lds, 2 < rows);
-    FloatVector r3 = row(alpha, src, so + 3 * lds, 3 < rows);
-    FloatVector r4 = row(alpha, src, so + 4 * lds, 4 < rows);
-    FloatVector r5 = row(alpha, src, so + 5 * lds, 5 < rows);
-    FloatVector r6 = row(alpha, src, so + 6 * lds, 6 < rows);
-    FloatVector r7 = row(alpha, src, so + 7 * lds, 7 < rows);
-    FloatVector r8 = row(alpha, src, so + 8 * lds, 8 < rows);
-    FloatVector r9 = row(alpha, src, so + 9 * lds, 9 < rows);
-    FloatVector r10 = row(alpha, src, so + 10 * lds, 10 < rows);
-    FloatVector r11 = row(alpha, src, so + 11 * lds, 11 < rows);
-    FloatVector r12 = row(alpha, src, so + 12 * lds, 12 < rows);
-    FloatVector r13 = row(alpha, src, so + 13 * lds, 13 < rows);
-    FloatVector r14 = row(alpha, src, so + 14 * lds, 14 < rows);
-    FloatVector r15 = row(alpha, src, so + 15 * lds, 15 < rows);
-    FloatVector lo3 = KEEP_LOW[3];
-    FloatVector hi3 = KEEP_HIGH[3];
-    FloatVector s3_0 = lo3.selectFrom(r0, r8);
-    FloatVector s3_8 = hi3.selectFrom(r0, r8);
-    FloatVector s3_1 = lo3.selectFrom(r1, r9);
-    FloatVector s3_9 = hi3.selectFrom(r1, r9);
-    FloatVector s3_2 = lo3.selectFrom(r2, r10);
-    FloatVector s3_10 = hi3.selectFrom(r2, r10);
-    FloatVector s3_3 = lo3.selectFrom(r3, r11);
-    FloatVector s3_11 = hi3.selectFrom(r3, r11);
-    FloatVector s3_4 = lo3.selectFrom(r4, r12);
-    FloatVector s3_12 = hi3.selectFrom(r4, r12);
-    FloatVector s3_5 = lo3.selectFrom(r5, r13);
-    FloatVector s3_13 = hi3.selectFrom(r5, r13);
-    FloatVector s3_6 = lo3.selectFrom(r6, r14);
-    FloatVector s3_14 = hi3.selectFrom(r6, r14);
-    FloatVector s3_7 = lo3.selectFrom(r7, r15);
-    FloatVector s3_15 = hi3.selectFrom(r7, r15);
-    FloatVector lo2 = KEEP_LOW[2];
-    FloatVector hi2 = KEEP_HIGH[2];
-    FloatVector s2_0 = lo2.selectFrom(s3_0, s3_4);
-    FloatVector s2_4 = hi2.selectFrom(s3_0, s3_4);
-    FloatVector s2_1 = lo2.selectFrom(s3_1, s3_5);
-    FloatVector s2_5 = hi2.selectFrom(s3_1, s3_5);
-    FloatVector s2_2 = lo2.selectFrom(s3_2, s3_6);
-    FloatVector s2_6 = hi2.selectFrom(s3_2, s3_6);
-    FloatVector s2_3 = lo2.selectFrom(s3_3, s3_7);
-    FloatVector s2_7 = hi2.selectFrom(s3_3, s3_7);
-    FloatVector s2_8 = lo2.selectFrom(s3_8, s3_12);
-    FloatVector s2_12 = hi2.selectFrom(s3_8, s3_12);
-    FloatVector s2_9 = lo2.selectFrom(s3_9, s3_13);
-    FloatVector s2_13 = hi2.selectFrom(s3_9, s3_13);
-    FloatVector s2_10 = lo2.selectFrom(s3_10, s3_14);
-    FloatVector s2_14 = hi2.selectFrom(s3_10, s3_14);
-    FloatVector s2_11 = lo2.selectFrom(s3_11, s3_15);
-    FloatVector s2_15 = hi2.selectFrom(s3_11, s3_15);
-    FloatVector lo1 = KEEP_LOW[1];
-    FloatVector hi1 = KEEP_HIGH[1];
-    FloatVector s1_0 = lo1.selectFrom(s2_0, s2_2);
-    FloatVector s1_2 = hi1.selectFrom(s2_0, s2_2);
-    FloatVector s1_1 = lo1.selectFrom(s2_1, s2_3);
-    FloatVector s1_3 = hi1.selectFrom(s2_1, s2_3);
-    FloatVector s1_4 = lo1.selectFrom(s2_4, s2_6);
-    FloatVector s1_6 = hi1.selectFrom(s2_4, s2_6);
-    FloatVector s1_5 = lo1.selectFrom(s2_5, s2_7);
-    FloatVector s1_7 = hi1.selectFrom(s2_5, s2_7);
-    FloatVector s1_8 = lo1.selectFrom(s2_8, s2_10);
-    FloatVector s1_10 = hi1.selectFrom(s2_8, s2_10);
-    FloatVector s1_9 = lo1.selectFrom(s2_9, s2_11);
-    FloatVector s1_11 = hi1.selectFrom(s2_9, s2_11);
-    FloatVector s1_12 = lo1.selectFrom(s2_12, s2_14);
-    FloatVector s1_14 = hi1.selectFrom(s2_12, s2_14);
-    FloatVector s1_13 = lo1.selectFrom(s2_13, s2_15);
-    FloatVector s1_15 = hi1.selectFrom(s2_13, s2_15);
-    FloatVector lo0 = KEEP_LOW[0];
-    FloatVector hi0 = KEEP_HIGH[0];
-    FloatVector s0_0 = lo0.selectFrom(s1_0, s1_1);
-    FloatVector s0_1 = hi0.selectFrom(s1_0, s1_1);
-    FloatVector s0_2 = lo0.selectFrom(s1_2, s1_3);
-    FloatVector s0_3 = hi0.selectFrom(s1_2, s1_3);
-    FloatVector s0_4 = lo0.selectFrom(s1_4, s1_5);
-    FloatVector s0_5 = hi0.selectFrom(s1_4, s1_5);
-    FloatVector s0_6 = lo0.selectFrom(s1_6, s1_7);
-    FloatVector s0_7 = hi0.selectFrom(s1_6, s1_7);
-    FloatVector s0_8 = lo0.selectFrom(s1_8, s1_9);
-    FloatVector s0_9 = hi0.selectFrom(s1_8, s1_9);
-    FloatVector s0_10 = lo0.selectFrom(s1_10, s1_11);
-    FloatVector s0_11 = hi0.selectFrom(s1_10, s1_11);
-    FloatVector s0_12 = lo0.selectFrom(s1_12, s1_13);
-    FloatVector s0_13 = hi0.selectFrom(s1_12, s1_13);
-    FloatVector s0_14 = lo0.selectFrom(s1_14, s1_15);
-    FloatVector s0_15 = hi0.selectFrom(s1_14, s1_15);
-    s0_0.intoArray(dst, d + 0 * ldd);
-    s0_1.intoArray(dst, d + 1 * ldd);
-    s0_2.intoArray(dst, d + 2 * ldd);
-    s0_3.intoArray(dst, d + 3 * ldd);
-    s0_4.intoArray(dst, d + 4 * ldd);
-    s0_5.intoArray(dst, d + 5 * ldd);
-    s0_6.intoArray(dst, d + 6 * ldd);
-    s0_7.intoArray(dst, d + 7 * ldd);
-    s0_8.intoArray(dst, d + 8 * ldd);
-    s0_9.intoArray(dst, d + 9 * ldd);
-    s0_10.intoArray(dst, d + 10 * ldd);
-    s0_11.intoArray(dst, d + 11 * ldd);
-    s0_12.intoArray(dst, d + 12 * ldd);
-    s0_13.intoArray(dst, d + 13 * ldd);
-    s0_14.intoArray(dst, d + 14 * ldd);
-    s0_15.intoArray(dst, d + 15 * ldd);
-  }
-
-  /** One row of a {@link #transpose16} block, times α, or zeros past the block's rows. */
-  private static FloatVector row(float alpha, float[] src, int off, boolean present) {
-    if (!present) {
-      return FloatVector.zero(F);
-    }
-    FloatVector v = FloatVector.fromArray(F, src, off);
-    return alpha == 1f ? v : v.mul(alpha);
-  }
-
   /** α·op(A)[ic:ic+mc, pc:pc+kc] into MR-tall strips, p-major inside a strip, zero-padded. */
   private static void packA(boolean trans, float alpha, float[] a, int aOff, int lda, int ic,
       int mc, int pc, int kc, float[] dst) {
@@ -507,17 +349,9 @@ final class PanamaGemm {
         }
         continue;
       }
-      int p0 = 0;
-      if (L == PB && mr == MR) {
-        // Full strips by 16×16 transposes of 12 rows (stride MR stores, slack at the buffer end).
-        int src = aOff + (ic + ir) * lda + pc;
-        for (; p0 + PB <= kc; p0 += PB) {
-          transpose16(alpha, a, src + p0, lda, MR, dst, base + p0 * MR, MR);
-        }
-      }
       for (int r = 0; r < MR; r++) {
         int i = ic + ir + r;
-        for (int p = p0; p < kc; p++) {
+        for (int p = 0; p < kc; p++) {
           float v = 0f;
           if (r < mr) {
             v = alpha * a[aOff + i * lda + pc + p];

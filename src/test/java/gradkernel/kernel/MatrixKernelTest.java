@@ -50,8 +50,8 @@ class MatrixKernelTest {
 
   /**
    * The packed kernel runs, for every element of C, the scalar twin's own FMA chain over p (α
-   * folded into A, KC steps stored and reloaded exactly), so the register tile, the packing and
-   * the 16×16 transposes of op(B) may not change a bit: edges, offsets, every transpose.
+   * folded into A, KC steps stored and reloaded exactly), so neither the register tile nor the
+   * packing may change a bit: edges, offsets, every transpose.
    */
   @Test
   void gemmIsBitIdenticalToTheScalarTwin() {
