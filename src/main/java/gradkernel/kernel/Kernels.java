@@ -19,11 +19,12 @@ package gradkernel.kernel;
  * {@link #gemm}). The Vector API summation order (four accumulators, then a fixed halving tree
  * over the lanes, then the tail in index order) is spelled out in {@code PanamaKernels}; it
  * depends on the lane count, so <b>reductions</b> ({@link #dot}, {@link #sumOfSquares},
- * {@link #nrm2}, {@link #gemv}, {@link #gemm}) may differ in the last bits between vector widths
- * and from the scalar twin, by at most the rounding bounds stated per method. Element-wise
- * kernels ({@link #axpy}, {@link #scal}, {@link #mul}, {@link #clamp}, {@link #gemvT},
- * {@link #ger}) round once per operation exactly as the scalar twin and are bit-identical to it
- * at every width; {@link #maxAbs} and {@link #indexOfNonFinite} are exact.
+ * {@link #nrm2}, {@link #gemv}) may differ in the last bits between vector widths and from the
+ * scalar twin, by at most the rounding bounds stated per method. Element-wise kernels
+ * ({@link #axpy}, {@link #scal}, {@link #mul}, {@link #clamp}, {@link #gemvT}, {@link #ger})
+ * round once per operation exactly as the scalar twin and are bit-identical to it at every width,
+ * and so is {@link #gemm} (each element of C is one FMA chain over k in order, as in the twin);
+ * {@link #maxAbs} and {@link #indexOfNonFinite} are exact.
  */
 public interface Kernels {
 
@@ -101,7 +102,9 @@ public interface Kernels {
   /**
    * C = alpha·op(A)·op(B) + beta·C, op(X) = X or Xᵀ. op(A) is m×k, op(B) is k×n, C is m×n; all
    * row-major with leading dimensions lda, ldb, ldc (of the stored, untransposed arrays). When
-   * beta == 0, C is not read. Single-threaded.
+   * beta == 0, C is not read. Single-threaded. Each element is C·β (or +0 when β = 0) followed by
+   * fma(α·a_ip, b_pj, ·) for p = 0 … k−1 in order, in every implementation: the same bits as the
+   * scalar twin.
    */
   void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
