@@ -11,27 +11,28 @@ import java.util.function.IntConsumer;
  * call (an activation's backward is element by element, {@link Activation#backward}; a column
  * sum adds the rows in order whichever columns share its block), so the results are the same bits
  * for every thread count. The last block takes the remainder, so no block is shorter than a full
- * one (short calls may take another code path). Allocation-free after a thread's first call: each
- * calling thread keeps one job.
+ * one (short calls may take another code path). Allocation-free after a thread's first split call:
+ * each calling thread keeps one job of each kind; an unsplit call is the one call itself.
  */
 final class SplitPasses {
   /** Elements per activation block (a multiple of every vector length). */
   static final int BLOCK = 1 << 14;
   /** Columns per column-sum block. */
   static final int COLUMNS = 256;
-  private static final ThreadLocal<Job> JOB = ThreadLocal.withInitial(Job::new);
+  private static final ThreadLocal<ActivationJob> ACTIVATION =
+      ThreadLocal.withInitial(ActivationJob::new);
+  private static final ThreadLocal<ColumnJob> COLUMN = ThreadLocal.withInitial(ColumnJob::new);
 
   private SplitPasses() {}
 
   /** out = up ⊙ g'(z) over n elements, as {@code g.backward(up, uOff, z, zOff, out, outOff, n)}. */
   static void activationBackward(int threads, Activation g, float[] up, int uOff, float[] z,
       int zOff, float[] out, int outOff, int n) {
-    int blocks = n / BLOCK;
-    if (threads <= 1 || blocks <= 1) {
+    if (!splits(threads, n, BLOCK)) {
       g.backward(up, uOff, z, zOff, out, outOff, n);
       return;
     }
-    Job job = JOB.get();
+    ActivationJob job = ACTIVATION.get();
     job.g = g;
     job.up = up;
     job.uOff = uOff;
@@ -39,43 +40,62 @@ final class SplitPasses {
     job.zOff = zOff;
     job.out = out;
     job.outOff = outOff;
-    job.n = n;
-    job.blocks = blocks;
-    job.per = BLOCK;
-    run(threads, job);
+    try {
+      job.run(threads, n, BLOCK);
+    } finally {
+      job.g = null; // do not keep the caller's objects alive
+      job.up = job.z = job.out = null;
+    }
   }
 
   /** dst[j] = Σ_r src[r·n + j] (rows in order), as {@link Layer#columnSums}. */
   static void columnSums(int threads, int b, int n, float[] src, int sOff, float[] dst,
       int dOff) {
-    int blocks = n / COLUMNS;
-    if (threads <= 1 || blocks <= 1) {
+    if (!splits(threads, n, COLUMNS)) {
       Layer.columnSums(b, n, src, sOff, dst, dOff);
       return;
     }
-    Job job = JOB.get();
+    ColumnJob job = COLUMN.get();
     job.b = b;
-    job.z = src;
-    job.zOff = sOff;
-    job.out = dst;
-    job.outOff = dOff;
-    job.n = n;
-    job.blocks = blocks;
-    job.per = COLUMNS;
-    run(threads, job);
-  }
-
-  private static void run(int threads, Job job) {
+    job.src = src;
+    job.sOff = sOff;
+    job.dst = dst;
+    job.dOff = dOff;
     try {
-      Workers.run(threads, job.blocks, job);
+      job.run(threads, n, COLUMNS);
     } finally {
-      job.g = null; // do not keep the caller's arrays alive
-      job.up = job.z = job.out = null;
+      job.src = job.dst = null; // do not keep the caller's arrays alive
     }
   }
 
-  /** Block i: elements (or columns) [i·per, (i+1)·per), the last block up to n. */
-  private static final class Job implements IntConsumer {
+  /** Whether a pass over n in blocks of per goes to the workers: two blocks or more. */
+  private static boolean splits(int threads, int n, int per) {
+    return threads > 1 && n / per > 1;
+  }
+
+  /** A pass over [0, n) in blocks of per; block i is [i·per, (i+1)·per), the last up to n. */
+  private abstract static class Job implements IntConsumer {
+    int n;
+    private int per;
+
+    /** The pass over [s, s + len). */
+    abstract void block(int s, int len);
+
+    /** Runs the n / per blocks on up to threads workers. */
+    final void run(int threads, int n, int per) {
+      this.n = n;
+      this.per = per;
+      Workers.run(threads, n / per, this);
+    }
+
+    @Override
+    public final void accept(int i) {
+      int s = i * per;
+      block(s, i == n / per - 1 ? n - s : per);
+    }
+  }
+
+  private static final class ActivationJob extends Job {
     Activation g;
     float[] up;
     int uOff;
@@ -83,20 +103,23 @@ final class SplitPasses {
     int zOff;
     float[] out;
     int outOff;
-    int n;
-    int b;
-    int blocks;
-    int per;
 
     @Override
-    public void accept(int i) {
-      int s = i * per;
-      int len = i == blocks - 1 ? n - s : per;
-      if (g != null) {
-        g.backward(up, uOff + s, z, zOff + s, out, outOff + s, len);
-        return;
-      }
-      Layer.columnSums(b, n, s, len, z, zOff, out, outOff);
+    void block(int s, int len) {
+      g.backward(up, uOff + s, z, zOff + s, out, outOff + s, len);
+    }
+  }
+
+  private static final class ColumnJob extends Job {
+    int b;
+    float[] src;
+    int sOff;
+    float[] dst;
+    int dOff;
+
+    @Override
+    void block(int s, int len) {
+      Layer.columnSums(b, n, s, len, src, sOff, dst, dOff); // n: the row width
     }
   }
 }
