@@ -21,8 +21,7 @@ final class ChunkedSumOfSquares {
     if (threads <= 1 || chunks <= 1) {
       double s = 0;
       for (int c = 0; c < chunks; c++) {
-        int o = c * CHUNK;
-        s += kern.sumOfSquares(Math.min(CHUNK, n - o), x, xOff + o);
+        s += partial(kern, n, x, xOff, c);
       }
       return s;
     }
@@ -47,6 +46,12 @@ final class ChunkedSumOfSquares {
     return s;
   }
 
+  /** Σ x_i² over chunk c of [xOff, xOff + n). */
+  private static double partial(Kernels kern, int n, float[] x, int xOff, int c) {
+    int o = c * CHUNK;
+    return kern.sumOfSquares(Math.min(CHUNK, n - o), x, xOff + o);
+  }
+
   /** Block c is chunk c: its partial goes to parts[c]. */
   private static final class Job implements IntConsumer {
     Kernels kern;
@@ -57,8 +62,7 @@ final class ChunkedSumOfSquares {
 
     @Override
     public void accept(int c) {
-      int o = c * CHUNK;
-      parts[c] = kern.sumOfSquares(Math.min(CHUNK, n - o), x, xOff + o);
+      parts[c] = partial(kern, n, x, xOff, c);
     }
   }
 }
