@@ -72,11 +72,6 @@ final class NetworkProbe {
     return w.rows() <= EIGEN_MAX_WIDTH ? Eigenvalues.spectralRadius(w) : Double.NaN;
   }
 
-  /** The description's note on what was not computed exactly (empty when all was). */
-  static String spectraNote(boolean estimated, double rho, boolean wantRho) {
-    return estimated ? LANCZOS_NOTE : wantRho && Double.isNaN(rho) ? NO_RHO_NOTE : "";
-  }
-
   /** Whether the full SVD of a [rows, cols] weight is affordable (see {@link #FULL_SVD_MAX_WIDTH}). */
   static boolean fullSvd(Matrix w) {
     long big = Math.max(w.rows(), w.cols());
@@ -150,8 +145,7 @@ final class NetworkProbe {
         factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, spectraNote(estimated, Double.NaN, false), net, prof,
-        slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
+    return result(s, estimated, net, prof, slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
         sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
@@ -197,16 +191,15 @@ final class NetworkProbe {
     Arrays.fill(factors, 1, steps + 1, factor);
     // The chain knows which slots' vectors it keeps (here only h_0's, not later steps').
     IntFunction<Matrix> gradientAt = slot -> net.slotGradient(tape, slot).orElse(null);
-    double rho = estimated ? Double.NaN : spectralRadius(w);
-    return result(s, spectraNote(estimated, rho, true), net, prof, gradientAt, gradNorm, wNorm, sig,
-        factors, clipNorm, rho, n);
+    return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm,
+        estimated ? Double.NaN : spectralRadius(w), n);
   }
 
   /**
    * Assembles the result; {@code gradientAt} maps a profile slot to the gradient stored behind it
    * (null where the pass does not keep it), {@code factors[l]} bounds layer (or step) l, 1-based.
    */
-  private static NetworkResult result(NetworkSpec s, String note, Chain net,
+  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net,
       GradientProfile prof, IntFunction<Matrix> gradientAt, double[] gradNorm, double[] wNorm,
       double[] sigma, GrowthBounds.Factor[] factors, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
@@ -233,7 +226,9 @@ final class NetworkProbe {
     }
     String verdict = verdict(prof);
     double growth = gradNorm[0] / gradNorm[depth];
-    String description = s.description() + note;
+    boolean rnnWithoutRho = s.kind() == NetworkSpec.Kind.RNN && Double.isNaN(rho);
+    String description = s.description()
+        + (estimated ? LANCZOS_NOTE : rnnWithoutRho ? NO_RHO_NOTE : "");
     return new NetworkResult(s.name(), description, s.kind().label(), null, s.activationNames(),
         s.init(), s.initGain(), width, s.steps(), rho, verdict, growth, global, clipNorm, coef,
         nonFinite, List.of(rows), List.of());
