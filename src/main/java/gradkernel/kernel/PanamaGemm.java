@@ -31,6 +31,11 @@ final class PanamaGemm {
   static final int NC = 1024;
   /** Steps per block when packing a transposed B: 16 floats, one 64-byte cache line per row. */
   private static final int PB = 16;
+  /**
+   * Whether full 16×16 blocks of a transposed B are packed by {@link #transpose16}: only where a
+   * vector holds 16 floats (AVX-512); the scalar walk packs everywhere else.
+   */
+  private static final boolean VECTOR_TRANSPOSE = L == PB;
 
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
@@ -309,6 +314,12 @@ final class PanamaGemm {
         // of two, so walking all nr rows per step (the old order) missed on nearly every load.
         for (int p0 = 0; p0 < kc; p0 += PB) {
           int p1 = Math.min(kc, p0 + PB);
+          if (VECTOR_TRANSPOSE && nr == NR && p1 - p0 == PB) {
+            for (int q0 = 0; q0 < NR; q0 += PB) {
+              transpose16(b, bOff + (j0 + q0) * ldb + pc + p0, ldb, dst, base + p0 * NR + q0, NR);
+            }
+            continue;
+          }
           for (int q = 0; q < NR; q++) {
             int src = bOff + (j0 + q) * ldb + pc;
             for (int p = p0; p < p1; p++) {
@@ -329,6 +340,142 @@ final class PanamaGemm {
         }
       }
     }
+  }
+
+  /**
+   * Two-vector permutation indices for {@link #transpose16}, 2·L floats per level s = 8, 4, 2, 1
+   * (at offset 2·L·log₂ s): first LOW, where the first row of a pair keeps its lanes with bit s
+   * clear and takes its partner's lanes shifted down by s, then HIGH, the reverse for the second
+   * row; after the four levels row i holds column i. Values index the two rows' concatenation.
+   * A float[] rather than FloatVector constants: a vector loaded from an array of vectors has no
+   * exact type for C2, which then may call selectFrom virtually and box every operand.
+   */
+  private static final float[] PERMUTE = new float[8 * L];
+
+  static {
+    for (int level = 0; level < 4; level++) {
+      int s = 1 << level;
+      for (int lane = 0; lane < L; lane++) {
+        boolean set = (lane & s) != 0;
+        PERMUTE[2 * L * level + lane] = set ? L + lane - s : lane;
+        PERMUTE[2 * L * level + L + lane] = set ? L + lane : lane + s;
+      }
+    }
+  }
+
+  /**
+   * dst[d + j·ldd + i] = src[so + i·lds + j] for a 16×16 block (16 float lanes only): sixteen row
+   * loads, four levels of sixteen two-vector permutes, sixteen row stores, where the scalar walk
+   * costs a load and a store per element. Pure data movement, so the packed values are the same
+   * bits. Straight-line on purpose and without helpers or branches: sixteen named vectors stay in
+   * registers (an array of vectors is boxed), and an earlier form with a helper per row and an α
+   * branch, shared with the A packing, ran boxed (uncompiled by C2) in long test JVMs.
+   */
+  private static void transpose16(float[] src, int so, int lds, float[] dst, int d, int ldd) {
+    FloatVector r0 = FloatVector.fromArray(F, src, so + 0 * lds);
+    FloatVector r1 = FloatVector.fromArray(F, src, so + 1 * lds);
+    FloatVector r2 = FloatVector.fromArray(F, src, so + 2 * lds);
+    FloatVector r3 = FloatVector.fromArray(F, src, so + 3 * lds);
+    FloatVector r4 = FloatVector.fromArray(F, src, so + 4 * lds);
+    FloatVector r5 = FloatVector.fromArray(F, src, so + 5 * lds);
+    FloatVector r6 = FloatVector.fromArray(F, src, so + 6 * lds);
+    FloatVector r7 = FloatVector.fromArray(F, src, so + 7 * lds);
+    FloatVector r8 = FloatVector.fromArray(F, src, so + 8 * lds);
+    FloatVector r9 = FloatVector.fromArray(F, src, so + 9 * lds);
+    FloatVector r10 = FloatVector.fromArray(F, src, so + 10 * lds);
+    FloatVector r11 = FloatVector.fromArray(F, src, so + 11 * lds);
+    FloatVector r12 = FloatVector.fromArray(F, src, so + 12 * lds);
+    FloatVector r13 = FloatVector.fromArray(F, src, so + 13 * lds);
+    FloatVector r14 = FloatVector.fromArray(F, src, so + 14 * lds);
+    FloatVector r15 = FloatVector.fromArray(F, src, so + 15 * lds);
+    FloatVector lo3 = FloatVector.fromArray(F, PERMUTE, 6 * L);
+    FloatVector hi3 = FloatVector.fromArray(F, PERMUTE, 7 * L);
+    FloatVector s3_0 = lo3.selectFrom(r0, r8);
+    FloatVector s3_8 = hi3.selectFrom(r0, r8);
+    FloatVector s3_1 = lo3.selectFrom(r1, r9);
+    FloatVector s3_9 = hi3.selectFrom(r1, r9);
+    FloatVector s3_2 = lo3.selectFrom(r2, r10);
+    FloatVector s3_10 = hi3.selectFrom(r2, r10);
+    FloatVector s3_3 = lo3.selectFrom(r3, r11);
+    FloatVector s3_11 = hi3.selectFrom(r3, r11);
+    FloatVector s3_4 = lo3.selectFrom(r4, r12);
+    FloatVector s3_12 = hi3.selectFrom(r4, r12);
+    FloatVector s3_5 = lo3.selectFrom(r5, r13);
+    FloatVector s3_13 = hi3.selectFrom(r5, r13);
+    FloatVector s3_6 = lo3.selectFrom(r6, r14);
+    FloatVector s3_14 = hi3.selectFrom(r6, r14);
+    FloatVector s3_7 = lo3.selectFrom(r7, r15);
+    FloatVector s3_15 = hi3.selectFrom(r7, r15);
+    FloatVector lo2 = FloatVector.fromArray(F, PERMUTE, 4 * L);
+    FloatVector hi2 = FloatVector.fromArray(F, PERMUTE, 5 * L);
+    FloatVector s2_0 = lo2.selectFrom(s3_0, s3_4);
+    FloatVector s2_4 = hi2.selectFrom(s3_0, s3_4);
+    FloatVector s2_1 = lo2.selectFrom(s3_1, s3_5);
+    FloatVector s2_5 = hi2.selectFrom(s3_1, s3_5);
+    FloatVector s2_2 = lo2.selectFrom(s3_2, s3_6);
+    FloatVector s2_6 = hi2.selectFrom(s3_2, s3_6);
+    FloatVector s2_3 = lo2.selectFrom(s3_3, s3_7);
+    FloatVector s2_7 = hi2.selectFrom(s3_3, s3_7);
+    FloatVector s2_8 = lo2.selectFrom(s3_8, s3_12);
+    FloatVector s2_12 = hi2.selectFrom(s3_8, s3_12);
+    FloatVector s2_9 = lo2.selectFrom(s3_9, s3_13);
+    FloatVector s2_13 = hi2.selectFrom(s3_9, s3_13);
+    FloatVector s2_10 = lo2.selectFrom(s3_10, s3_14);
+    FloatVector s2_14 = hi2.selectFrom(s3_10, s3_14);
+    FloatVector s2_11 = lo2.selectFrom(s3_11, s3_15);
+    FloatVector s2_15 = hi2.selectFrom(s3_11, s3_15);
+    FloatVector lo1 = FloatVector.fromArray(F, PERMUTE, 2 * L);
+    FloatVector hi1 = FloatVector.fromArray(F, PERMUTE, 3 * L);
+    FloatVector s1_0 = lo1.selectFrom(s2_0, s2_2);
+    FloatVector s1_2 = hi1.selectFrom(s2_0, s2_2);
+    FloatVector s1_1 = lo1.selectFrom(s2_1, s2_3);
+    FloatVector s1_3 = hi1.selectFrom(s2_1, s2_3);
+    FloatVector s1_4 = lo1.selectFrom(s2_4, s2_6);
+    FloatVector s1_6 = hi1.selectFrom(s2_4, s2_6);
+    FloatVector s1_5 = lo1.selectFrom(s2_5, s2_7);
+    FloatVector s1_7 = hi1.selectFrom(s2_5, s2_7);
+    FloatVector s1_8 = lo1.selectFrom(s2_8, s2_10);
+    FloatVector s1_10 = hi1.selectFrom(s2_8, s2_10);
+    FloatVector s1_9 = lo1.selectFrom(s2_9, s2_11);
+    FloatVector s1_11 = hi1.selectFrom(s2_9, s2_11);
+    FloatVector s1_12 = lo1.selectFrom(s2_12, s2_14);
+    FloatVector s1_14 = hi1.selectFrom(s2_12, s2_14);
+    FloatVector s1_13 = lo1.selectFrom(s2_13, s2_15);
+    FloatVector s1_15 = hi1.selectFrom(s2_13, s2_15);
+    FloatVector lo0 = FloatVector.fromArray(F, PERMUTE, 0 * L);
+    FloatVector hi0 = FloatVector.fromArray(F, PERMUTE, 1 * L);
+    FloatVector s0_0 = lo0.selectFrom(s1_0, s1_1);
+    FloatVector s0_1 = hi0.selectFrom(s1_0, s1_1);
+    FloatVector s0_2 = lo0.selectFrom(s1_2, s1_3);
+    FloatVector s0_3 = hi0.selectFrom(s1_2, s1_3);
+    FloatVector s0_4 = lo0.selectFrom(s1_4, s1_5);
+    FloatVector s0_5 = hi0.selectFrom(s1_4, s1_5);
+    FloatVector s0_6 = lo0.selectFrom(s1_6, s1_7);
+    FloatVector s0_7 = hi0.selectFrom(s1_6, s1_7);
+    FloatVector s0_8 = lo0.selectFrom(s1_8, s1_9);
+    FloatVector s0_9 = hi0.selectFrom(s1_8, s1_9);
+    FloatVector s0_10 = lo0.selectFrom(s1_10, s1_11);
+    FloatVector s0_11 = hi0.selectFrom(s1_10, s1_11);
+    FloatVector s0_12 = lo0.selectFrom(s1_12, s1_13);
+    FloatVector s0_13 = hi0.selectFrom(s1_12, s1_13);
+    FloatVector s0_14 = lo0.selectFrom(s1_14, s1_15);
+    FloatVector s0_15 = hi0.selectFrom(s1_14, s1_15);
+    s0_0.intoArray(dst, d + 0 * ldd);
+    s0_1.intoArray(dst, d + 1 * ldd);
+    s0_2.intoArray(dst, d + 2 * ldd);
+    s0_3.intoArray(dst, d + 3 * ldd);
+    s0_4.intoArray(dst, d + 4 * ldd);
+    s0_5.intoArray(dst, d + 5 * ldd);
+    s0_6.intoArray(dst, d + 6 * ldd);
+    s0_7.intoArray(dst, d + 7 * ldd);
+    s0_8.intoArray(dst, d + 8 * ldd);
+    s0_9.intoArray(dst, d + 9 * ldd);
+    s0_10.intoArray(dst, d + 10 * ldd);
+    s0_11.intoArray(dst, d + 11 * ldd);
+    s0_12.intoArray(dst, d + 12 * ldd);
+    s0_13.intoArray(dst, d + 13 * ldd);
+    s0_14.intoArray(dst, d + 14 * ldd);
+    s0_15.intoArray(dst, d + 15 * ldd);
   }
 
   /** α·op(A)[ic:ic+mc, pc:pc+kc] into MR-tall strips, p-major inside a strip, zero-padded. */
