@@ -32,16 +32,19 @@ final class PanamaGemm {
   /** Steps per block when packing a transposed B: 16 floats, one 64-byte cache line per row. */
   private static final int PB = 16;
   /**
-   * Whether full 16×16 blocks of a transposed B are packed by {@link #transpose16}: only where a
-   * vector holds 16 floats (AVX-512); the scalar walk packs everywhere else.
+   * Whether full 16×16 blocks of a transposed B, and full strips of α·A in 16-step blocks, are
+   * packed by {@link #transpose16}: only where a vector holds 16 floats (AVX-512); the scalar
+   * walks pack everywhere else.
    */
   private static final boolean VECTOR_TRANSPOSE = L == PB;
 
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
     final float[] b = new float[KC * NC];
-    final float[] a = new float[MC * KC];
+    final float[] a = new float[MC * KC + PB]; // + slack for transpose16's overlapping stores
     final float[] tile = new float[MR * NR];
+    /** α times MR rows of 16 steps of A, rows MR..15 kept at zero: transpose16's source block. */
+    final float[] block = new float[PB * PB];
   }
 
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -72,7 +75,7 @@ final class PanamaGemm {
         packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, buf.a);
+          packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, buf.a, buf.block);
           block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc, fresh && pc == 0);
         }
       }
@@ -367,7 +370,8 @@ final class PanamaGemm {
    * dst[d + j·ldd + i] = src[so + i·lds + j] for a 16×16 block (16 float lanes only): sixteen row
    * loads, four levels of sixteen two-vector permutes, sixteen row stores, where the scalar walk
    * costs a load and a store per element. Pure data movement, so the packed values are the same
-   * bits. Straight-line on purpose and without helpers or branches: sixteen named vectors stay in
+   * bits. The stores go in ascending j and each writes 16 floats: with ldd < 16 a store overwrites
+   * the previous one's lanes past ldd, and the last writes 16 − ldd floats past the block. Straight-line on purpose and without helpers or branches: sixteen named vectors stay in
    * registers (an array of vectors is boxed), and an earlier form with a helper per row and an α
    * branch, shared with the A packing, ran boxed (uncompiled by C2) in long test JVMs.
    */
@@ -480,7 +484,7 @@ final class PanamaGemm {
 
   /** α·op(A)[ic:ic+mc, pc:pc+kc] into MR-tall strips, p-major inside a strip, zero-padded. */
   private static void packA(boolean trans, float alpha, float[] a, int aOff, int lda, int ic,
-      int mc, int pc, int kc, float[] dst) {
+      int mc, int pc, int kc, float[] dst, float[] block) {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
@@ -496,9 +500,22 @@ final class PanamaGemm {
         }
         continue;
       }
+      int p0 = 0;
+      if (VECTOR_TRANSPOSE && mr == MR) {
+        // Rows of A are columns of the strip: α times MR rows of 16 steps into the block (α·a
+        // rounded once, as below), then transposed with stride-MR stores, each of 16 floats, so
+        // a later step's store overwrites the previous one's lanes past MR (hence the slack).
+        int src = aOff + (ic + ir) * lda + pc;
+        for (; p0 + PB <= kc; p0 += PB) {
+          for (int r = 0; r < MR; r++) {
+            FloatVector.fromArray(F, a, src + r * lda + p0).mul(alpha).intoArray(block, r * PB);
+          }
+          transpose16(block, 0, PB, dst, base + p0 * MR, MR);
+        }
+      }
       for (int r = 0; r < MR; r++) {
         int i = ic + ir + r;
-        for (int p = 0; p < kc; p++) {
+        for (int p = p0; p < kc; p++) {
           float v = 0f;
           if (r < mr) {
             v = alpha * a[aOff + i * lda + pc + p];
