@@ -13,9 +13,9 @@ import java.util.function.IntConsumer;
  * output per block, results combined afterwards in block order), which is why a call may also run
  * every block on the caller alone.
  *
- * <p>Allocation-free per {@link #run} once the workers exist: they wait with
- * {@link LockSupport#park} on a volatile generation counter (no queue nodes, no task objects),
- * unlike an executor or a ForkJoinPool. Workers are created on demand, up to the largest thread
+ * <p>Allocation-free per {@link #run} once the workers exist: they wait on a volatile
+ * generation counter, spinning for up to 50 µs and then with {@link LockSupport#park} (no queue
+ * nodes, no task objects), unlike an executor or a ForkJoinPool. Workers are created on demand, up to the largest thread
  * count asked for, and live for the JVM's lifetime (daemons).
  *
  * <p>One call at a time owns the workers. A call that finds them owned (another thread's parallel
@@ -27,6 +27,13 @@ public final class Workers {
   public static final String THREAD_NAME = "gradkernel-worker-";
 
   private static final Workers SHARED = new Workers();
+  /**
+   * How long a worker waiting for the next job, and the owner waiting for the workers, spin
+   * before parking. Waking a parked thread costs tens of microseconds on a virtual machine, as
+   * much as a 256³ gemm block; calls that follow each other (a backward pass, an optimizer loop)
+   * find the workers still spinning. Bounded, so an idle pool parks after 50 µs.
+   */
+  private static final long SPIN_NANOS = 50_000;
 
   private final AtomicBoolean owned = new AtomicBoolean();
   private final AtomicInteger next = new AtomicInteger();
@@ -75,8 +82,13 @@ public final class Workers {
         LockSupport.unpark(w); // workers beyond the active ones only acknowledge the generation
       }
       work();
+      long spinStart = System.nanoTime();
       while (pending.get() != 0) {
-        LockSupport.park(this);
+        if (System.nanoTime() - spinStart < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
       }
       this.job = null;
     } finally {
@@ -127,8 +139,13 @@ public final class Workers {
    */
   private void loop(int index, long seen) {
     while (true) {
+      long spinStart = System.nanoTime();
       while (generation == seen) {
-        LockSupport.park(this);
+        if (System.nanoTime() - spinStart < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
       }
       seen = generation;
       if (index < active) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.tensor.Parallelism;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +48,28 @@ class WorkersTest {
     assertEquals(3, names.size(), names.toString());
     assertTrue(names.contains(Thread.currentThread().getName()), "caller takes blocks");
     assertEquals(2, names.stream().filter(n -> n.startsWith(Workers.THREAD_NAME)).count());
+  }
+
+  /**
+   * Workers spin for at most 50 µs after a job, then park: an idle pool must not hold a core. A
+   * spinning worker is RUNNABLE at every sample, a parked one WAITING (a stray wake-up may show
+   * one sample RUNNABLE, hence 8 of 10).
+   */
+  @Test
+  void idleWorkersParkAfterSpinning() throws Exception {
+    Workers.run(3, 3, k -> { });
+    List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(Workers.THREAD_NAME)).toList();
+    assertTrue(workers.size() >= 2, "workers: " + workers);
+    Thread.sleep(20);
+    for (Thread w : workers) {
+      int waiting = 0;
+      for (int i = 0; i < 10; i++) {
+        waiting += w.getState() == Thread.State.WAITING ? 1 : 0;
+        Thread.sleep(10);
+      }
+      assertTrue(waiting >= 8, w.getName() + " waiting in " + waiting + " of 10 samples");
+    }
   }
 
   @Test
