@@ -15,8 +15,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Allocation-free per {@link #run} once the workers exist: they wait on a volatile
  * generation counter, spinning for up to 50 µs and then with {@link LockSupport#park} (no queue
- * nodes, no task objects), unlike an executor or a ForkJoinPool. Workers are created on demand, up to the largest thread
- * count asked for, and live for the JVM's lifetime (daemons).
+ * nodes, no task objects), unlike an executor or a ForkJoinPool. Workers are created on demand,
+ * up to the largest thread count asked for, and live for the JVM's lifetime (daemons).
  *
  * <p>One call at a time owns the workers. A call that finds them owned (another thread's parallel
  * call, or a parallel call nested inside a block) runs its blocks on its own thread: same results,
