@@ -1,6 +1,7 @@
 package gradkernel.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,10 +34,12 @@ final class PanamaGemm {
   private static final int PB = 16;
   /**
    * Whether full 16×16 blocks of a transposed B, and full strips of α·A in 16-step blocks, are
-   * packed by {@link #transpose16}: only where a vector holds 16 floats (AVX-512); the scalar
-   * walks pack everywhere else.
+   * packed by {@link #transpose16}, and full strips of α·Aᵀ by one masked load per step: only
+   * where a vector holds 16 floats (AVX-512); the scalar walks pack everywhere else.
    */
   private static final boolean VECTOR_TRANSPOSE = L == PB;
+  /** The first MR lanes: one packed step of α·Aᵀ. */
+  private static final VectorMask<Float> A_STEP = F.indexInRange(0, MR);
 
   /** Per-thread pack buffers: B panel KC×NC, A block MC×KC, one MR×NR edge tile. */
   private static final class Buffers {
@@ -491,7 +494,16 @@ final class PanamaGemm {
       if (trans) {
         // op(A) = Aᵀ: the strip's mr entries at step p are contiguous in row pc+p of A, and so
         // are their destinations; walking a column of A instead (stride lda) missed in L1.
-        for (int p = 0; p < kc; p++) {
+        int p = 0;
+        if (VECTOR_TRANSPOSE && mr == MR) {
+          // One masked load of the MR entries per step (lanes past MR read as zeros), times α,
+          // stored as 16 floats: the next step's store overwrites lanes past MR (the slack).
+          for (; p < kc; p++) {
+            FloatVector.fromArray(F, a, aOff + (pc + p) * lda + ic + ir, A_STEP).mul(alpha)
+                .intoArray(dst, base + p * MR);
+          }
+        }
+        for (; p < kc; p++) {
           int src = aOff + (pc + p) * lda + ic + ir;
           int d = base + p * MR;
           for (int r = 0; r < MR; r++) {
