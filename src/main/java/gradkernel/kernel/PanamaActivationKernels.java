@@ -57,8 +57,9 @@ import jdk.incubator.vector.VectorSpecies;
  * manipulation — never the JDK's lanewise transcendentals, whose results differ between the
  * interpreter (Java fallback) and C2 (an intrinsic stub). A tail (n mod lanes elements) is covered by
  * the loop once more on the last full vector, overlapping the body, or (in place, or below one
- * vector) by the scalar twin, which evaluates the same lane formulas operation for operation, so
- * an element's result never depends on its position, length or offset.
+ * vector) by one vector through a per-thread scratch copy or by the scalar twin, which evaluates
+ * the same lane formulas operation for operation, so an element's result never depends on its
+ * position, length or offset.
  *
  * <p>Every lane formula is {@link ScalarActivationKernels}' float formula, operation for operation
  * and in the same order (the class comment there describes the approximations), so the two
@@ -123,27 +124,69 @@ final class PanamaActivationKernels implements ActivationKernels {
   /**
    * Runs direction op's loop of family f over [0, n) and returns how many leading elements are
    * done; the caller finishes the rest with the scalar twin, whose lane formulas are these,
-   * operation for operation (same bits, no scratch copy). Lengths below one vector never enter the
-   * vector code. Otherwise the loop covers the whole vectors, and a tail is covered by running the
-   * loop once more on the last full vector [n − lanes, n): its overlap with the body is computed
-   * again from the same inputs, so it is rewritten with the same bits. That needs the inputs
-   * unchanged, so in place (out the array of z or u) the tail goes to the twin instead.
+   * operation for operation (same bits). The loop covers the whole vectors, and a tail is covered
+   * by running the loop once more on the last full vector [n − lanes, n): its overlap with the
+   * body is computed again from the same inputs, so it is rewritten with the same bits. That
+   * needs the inputs unchanged, so in place (out the array of z or u), and below one vector, a
+   * tail of at least {@link #MIN_VECTOR_TAIL} elements runs as one vector through a per-thread
+   * scratch copy, and a shorter one goes to the twin.
    */
   private static int run(int op, Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
     int body = S.loopBound(n);
-    if (body == 0) {
-      return 0;
-    }
     MethodHandle loop = LOOPS[op * FAMILIES + f.ordinal()];
-    invoke(loop, p, q, u, uOff, z, zOff, out, outOff, body);
-    if (body == n || out == z || out == u) {
+    if (body > 0) {
+      invoke(loop, p, q, u, uOff, z, zOff, out, outOff, body);
+    }
+    if (body == n) {
+      return n;
+    }
+    if (body > 0 && out != z && out != u) {
+      int last = n - S.length();
+      invoke(loop, p, q, u, uOff + last, z, zOff + last, out, outOff + last, S.length());
+      return n;
+    }
+    int r = n - body;
+    if (r < MIN_VECTOR_TAIL[f.ordinal()]) {
       return body;
     }
-    int last = n - S.length();
-    invoke(loop, p, q, u, uOff + last, z, zOff + last, out, outOff + last, S.length());
-    return n;
+    Tail t = TAIL.get();
+    // Lanes past r hold an earlier call's inputs: computed and discarded (lanes never interact).
+    System.arraycopy(z, zOff + body, t.z, 0, r);
+    if (u != null) {
+      System.arraycopy(u, uOff + body, t.u, 0, r);
+    }
+    invoke(loop, p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
+    System.arraycopy(t.out, 0, out, outOff + body, r);
+    return n;  }
+
+  /**
+   * The shortest tail that runs as one vector through {@link Tail} instead of the twin, per
+   * family. That path costs 40–50 ns whatever the tail (measured, ActivationBench at 3, 7 and 12
+   * elements, JDK 25, AVX-512: copies, a store-to-load forward into a full vector, one loop call),
+   * the twin 5–6 ns per element for tanh and sigmoid and 9–10 ns for GELU and SiLU, so the
+   * crossovers are near 8 and 5 elements. ELU, softplus and tanh-GELU (not benchmarked) take the
+   * tanh threshold; piecewise-linear families (a few operations per element) always use the twin.
+   */
+  private static final int[] MIN_VECTOR_TAIL = new int[FAMILIES];
+
+  static {
+    java.util.Arrays.fill(MIN_VECTOR_TAIL, Integer.MAX_VALUE);
+    for (Fn f : new Fn[] {Fn.TANH, Fn.SIGMOID, Fn.ELU, Fn.SOFTPLUS, Fn.GELU_TANH}) {
+      MIN_VECTOR_TAIL[f.ordinal()] = 9;
+    }
+    MIN_VECTOR_TAIL[Fn.GELU.ordinal()] = 6;
+    MIN_VECTOR_TAIL[Fn.SILU.ordinal()] = 6;
   }
+
+  /** One vector of inputs and output per thread for a short tail (see run). */
+  private static final class Tail {
+    final float[] u = new float[S.length()];
+    final float[] z = new float[S.length()];
+    final float[] out = new float[S.length()];
+  }
+
+  private static final ThreadLocal<Tail> TAIL = ThreadLocal.withInitial(Tail::new);
 
   /** The one place a loop is called: handle.invokeExact (never inlined, see LOOPS). */
   private static void invoke(MethodHandle loop, float p, float q, float[] u, int uOff, float[] z,

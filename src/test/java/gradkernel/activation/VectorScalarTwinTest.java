@@ -98,11 +98,20 @@ class VectorScalarTwinTest {
     }
   }
 
+  /**
+   * Lengths whose tails (in place, and below one vector) take each path: the overlapping last
+   * vector, the twin, and one vector through the per-thread scratch (tails of 6 and more).
+   */
   @ParameterizedTest @MethodSource("specs")
   void resultDoesNotDependOnPositionAndInPlaceMatches(String spec) {
+    for (int n : new int[] {MAX_LEN, 16 + 13, 13, 7, 5, 1}) {
+      positionAndInPlace(spec, n);
+    }
+  }
+
+  private static void positionAndInPlace(String spec, int n) {
     Activation a = Activations.of(spec);
-    Random rnd = new Random(7 + spec.hashCode());
-    int n = MAX_LEN;
+    Random rnd = new Random(7 + spec.hashCode() + n);
     float[] z = inputs(rnd, n);
     float[] u = inputs(rnd, n);
     float[] whole = new float[n];

@@ -80,6 +80,16 @@ public class ActivationBench {
     return out;
   }
 
+  /**
+   * The active (vector) kernel called as scalarTwin calls the twin, without the public API's
+   * range and overlap checks that {@link #fused} pays: the kernel-against-twin comparison.
+   */
+  @Benchmark
+  public float[] activeKernel() {
+    ActivationKernels.active().backward(fn, 0f, 0f, u, 0, z, 0, out, 0, N);
+    return out;
+  }
+
   @Benchmark
   public float[] scalarTwin() {
     ActivationKernels.scalar().backward(fn, 0f, 0f, u, 0, z, 0, out, 0, N);
