@@ -84,11 +84,7 @@ public final class Workers {
       work();
       long spinStart = System.nanoTime();
       while (pending.get() != 0) {
-        if (System.nanoTime() - spinStart < SPIN_NANOS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
+        pause(spinStart);
       }
       this.job = null;
     } finally {
@@ -103,6 +99,15 @@ public final class Workers {
     }
     if (f != null) {
       throw new IllegalStateException(f);
+    }
+  }
+
+  /** One step of a wait begun at spinStart: spin for the first SPIN_NANOS, then park. */
+  private void pause(long spinStart) {
+    if (System.nanoTime() - spinStart < SPIN_NANOS) {
+      Thread.onSpinWait();
+    } else {
+      LockSupport.park(this);
     }
   }
 
@@ -141,11 +146,7 @@ public final class Workers {
     while (true) {
       long spinStart = System.nanoTime();
       while (generation == seen) {
-        if (System.nanoTime() - spinStart < SPIN_NANOS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
+        pause(spinStart);
       }
       seen = generation;
       if (index < active) {
