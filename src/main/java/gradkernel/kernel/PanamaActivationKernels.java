@@ -158,13 +158,14 @@ final class PanamaActivationKernels implements ActivationKernels {
     }
     invoke(loop, p, q, t.u, 0, t.z, 0, t.out, 0, S.length());
     System.arraycopy(t.out, 0, out, outOff + body, r);
-    return n;  }
+    return n;
+  }
 
   /**
    * The shortest tail that runs as one vector through {@link Tail} instead of the twin, per
    * family. That path costs 40–50 ns whatever the tail (measured, ActivationBench at 3, 7 and 12
-   * elements, JDK 25, AVX-512: copies, a store-to-load forward into a full vector, one loop call),
-   * the twin 5–6 ns per element for tanh and sigmoid and 9–10 ns for GELU and SiLU, so the
+   * elements, JDK 25, AVX-512; one vector's formula is one chain of dependent operations), the
+   * twin 5–6 ns per element for tanh and sigmoid and 9–10 ns for GELU and SiLU, so the
    * crossovers are near 8 and 5 elements. ELU, softplus and tanh-GELU (not benchmarked) take the
    * tanh threshold; piecewise-linear families (a few operations per element) always use the twin.
    */

@@ -374,9 +374,10 @@ final class PanamaGemm {
    * loads, four levels of sixteen two-vector permutes, sixteen row stores, where the scalar walk
    * costs a load and a store per element. Pure data movement, so the packed values are the same
    * bits. The stores go in ascending j and each writes 16 floats: with ldd < 16 a store overwrites
-   * the previous one's lanes past ldd, and the last writes 16 − ldd floats past the block. Straight-line on purpose and without helpers or branches: sixteen named vectors stay in
-   * registers (an array of vectors is boxed), and an earlier form with a helper per row and an α
-   * branch, shared with the A packing, ran boxed (uncompiled by C2) in long test JVMs.
+   * the previous one's lanes past ldd, and the last writes 16 − ldd floats past the block.
+   * Straight-line on purpose, without helpers or branches: sixteen named vectors stay in registers
+   * (an array of vectors is boxed), and an earlier form (permutations from a FloatVector[], see
+   * {@link #PERMUTE}, and a helper per row) ran boxed in long test JVMs.
    */
   private static void transpose16(float[] src, int so, int lds, float[] dst, int d, int ldd) {
     FloatVector r0 = FloatVector.fromArray(F, src, so + 0 * lds);
