@@ -12,9 +12,9 @@ import java.util.OptionalDouble;
  *
  * <p>Per layer: upper log10(sup|g'|·σ_max(W)); lower log10(inf|g'|·σ_min(W)), defined only for
  * square W with σ_min > 0 and inf|g'| > 0 (otherwise {@link OptionalDouble#empty()}, never NaN).
- * σ comes from the double-precision Jacobi SVD ({@link SingularValues}), not from power iteration
+ * σ comes from the double-precision SVD ({@link SingularValues}), not from power iteration
  * (a lower estimate); to stay rigorous upward it is widened by {@link #SVD_SLACK}·σ_max
- * (σ_max up, σ_min down), which covers the Jacobi rounding error for matrices up to a few hundred.
+ * (σ_max up, σ_min down), which covers the SVD's rounding error (≈ 1e-13…1e-12·σ_max to 2048).
  *
  * <p>Recurrent cells ({@link #rnnStep}, {@link #lstmStep}, {@link #gruStep}): per-step bounds on
  * the BPTT gain from σ_max of the gate blocks of weight_hh ({@link #gateSigmaMax}) and the gates'

@@ -153,7 +153,7 @@ public final class Lanczos {
       requireFinite(be, a);
       beta[j + 1] = be;
       j++;
-      double s = topRitz(j);
+      double s = BidiagonalRitz.top(alpha, beta, j, ritzY, work);
       double xLast = alpha[j - 1] * ritzY[j - 1] / s;
       residual = be * Math.abs(xLast);
       change = Double.isNaN(previous) ? Double.POSITIVE_INFINITY : Math.abs(s - previous) / s;
@@ -188,92 +188,6 @@ public final class Lanczos {
         K.axpy(len, -d, basis, i * len, basis, xo);
       }
     }
-  }
-
-  /**
-   * Largest singular value of the j×j upper bidiagonal B (diag alpha, superdiag beta[1..j-1]) and
-   * its right singular vector into ritzY, via T = BᵀB: bisection on Sturm counts for λ_max(T), then
-   * inverse iteration with λ' slightly above λ_max, where λ'I − T is positive definite so the
-   * LDLᵀ factorization without pivoting is stable.
-   */
-  private double topRitz(int j) {
-    double hi = 0;
-    for (int i = 0; i < j; i++) {
-      double left = i > 0 ? Math.abs(alpha[i - 1] * beta[i]) : 0;
-      double right = i + 1 < j ? Math.abs(alpha[i] * beta[i + 1]) : 0;
-      hi = Math.max(hi, diagT(i) + left + right);
-    }
-    if (hi == 0) {
-      Arrays.fill(ritzY, 0, j, 0);
-      ritzY[0] = 1;
-      return 0;
-    }
-    double lo = 0;
-    for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; it++) {
-      double mid = 0.5 * (lo + hi);
-      if (countAbove(j, mid)) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    double shift = hi * (1 + 1e-13) + Double.MIN_NORMAL;
-    double[] d = work;
-    for (int i = 0; i < j; i++) {
-      ritzY[i] = 1;
-    }
-    for (int sweep = 0; sweep < 3; sweep++) {
-      // factor (shift·I − T) = L D Lᵀ and solve in place; e_i = −T(i, i+1).
-      for (int i = 0; i < j; i++) {
-        double p = shift - diagT(i);
-        if (i > 0) {
-          double e = alpha[i - 1] * beta[i];
-          p -= e * e / d[i - 1];
-          ritzY[i] += e / d[i - 1] * ritzY[i - 1];
-        }
-        d[i] = p;
-      }
-      for (int i = j - 1; i >= 0; i--) {
-        double y = ritzY[i] / d[i];
-        if (i + 1 < j) {
-          y += alpha[i] * beta[i + 1] / d[i] * ritzY[i + 1];
-        }
-        ritzY[i] = y;
-      }
-      double n2 = 0;
-      for (int i = 0; i < j; i++) {
-        n2 += ritzY[i] * ritzY[i];
-      }
-      double inv = 1 / Math.sqrt(n2);
-      for (int i = 0; i < j; i++) {
-        ritzY[i] *= inv;
-      }
-    }
-    return Math.sqrt(lo);
-  }
-
-  private double diagT(int i) {
-    return alpha[i] * alpha[i] + beta[i] * beta[i];
-  }
-
-  /** True iff T = BᵀB has an eigenvalue > x (Sturm sequence count of the LDLᵀ of T − xI). */
-  private boolean countAbove(int j, double x) {
-    double q = 1;
-    for (int i = 0; i < j; i++) {
-      double e2 = i > 0 ? sq(alpha[i - 1] * beta[i]) : 0;
-      q = diagT(i) - x - (i > 0 ? e2 / q : 0);
-      if (q == 0) {
-        q = -1e-300;
-      }
-      if (q > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static double sq(double x) {
-    return x * x;
   }
 
   /** start = V_j·ritzY, normalized: the top right Ritz vector, the next call's warm start. */
