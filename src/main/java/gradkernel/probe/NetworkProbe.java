@@ -16,6 +16,7 @@ import gradkernel.spectral.Eigenvalues;
 import gradkernel.spectral.GrowthBounds;
 import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.SingularValues;
+import gradkernel.spectral.SmallestSingularValue;
 import gradkernel.spectral.SpectralNormEstimate;
 import gradkernel.tensor.Blas;
 import gradkernel.tensor.Matrix;
@@ -45,10 +46,18 @@ final class NetworkProbe {
    * Householder bidiagonalization and implicit-shift QR in double, about 0.1 s at 512 and 0.7 s
    * at 1024 on one core, O(n³)); in general a [m, n] weight qualifies when
    * max(m,n)·min(m,n)² ≤ 1024³. Above it σ_max comes from {@link Lanczos} (residual ≤
-   * {@link #LANCZOS_TOL}·σ, milliseconds to seconds), and σ_min (hence the lower bound) and ρ(W)
-   * are not computed: they are reported as undefined, and the description says why.
+   * {@link #LANCZOS_TOL}·σ, milliseconds to seconds), σ_min of a square weight up to
+   * {@link #SIGMA_MIN_MAX_WIDTH} from {@link SmallestSingularValue}, and ρ(W) is not computed.
    */
   static final int FULL_SVD_MAX_WIDTH = 1024;
+
+  /**
+   * Largest square width whose σ_min (hence the lower bound) is computed above
+   * {@link #FULL_SVD_MAX_WIDTH}: {@link SmallestSingularValue} (LU in double and Lanczos on W⁻¹,
+   * about 0.8 s at 2048 and 7 s at 4096 on one core; n² doubles, 128 MiB at 4096). Wider, σ_min
+   * is not computed and the description says so.
+   */
+  static final int SIGMA_MIN_MAX_WIDTH = 4096;
 
   /**
    * Largest width whose ρ(W) comes from the eigenvalue solve ({@link Eigenvalues}: Hessenberg
@@ -56,12 +65,48 @@ final class NetworkProbe {
    */
   static final int EIGEN_MAX_WIDTH = 512;
 
-  /** Relative residual to which Lanczos converges σ_max above {@link #FULL_SVD_MAX_WIDTH}. */
+  /** Relative residual of Lanczos for σ_max (and on W⁻¹ for σ_min) above the full-SVD width. */
   static final double LANCZOS_TOL = 1e-6;
 
-  /** Appended to the description of a network whose spectra were estimated. */
-  static final String LANCZOS_NOTE = "; above " + FULL_SVD_MAX_WIDTH + "×" + FULL_SVD_MAX_WIDTH
-      + " σ_max(W) is estimated by Lanczos, σ_min (the lower bound) and ρ(W) are not computed";
+  /**
+   * What a network's spectra came from, for its description: nothing is added when every weight
+   * took the full SVD; above it the note names Lanczos for σ_max, LU and Lanczos on W⁻¹ for σ_min
+   * where a lower bound wanted it, and says where σ_min and ρ(W) were not computed.
+   */
+  static final class SpectraNote {
+    private boolean estimated;
+    private boolean minByLu;
+    private boolean minMissing;
+
+    /** Records one weight; wantMin says whether its σ_min enters a lower bound. */
+    void add(Matrix w, boolean wantMin, double sigmaMin) {
+      if (fullSvd(w)) {
+        return;
+      }
+      estimated = true;
+      if (wantMin) {
+        minMissing |= Double.isNaN(sigmaMin);
+        minByLu |= !Double.isNaN(sigmaMin);
+      }
+    }
+
+    boolean estimated() {
+      return estimated;
+    }
+
+    String text() {
+      if (!estimated) {
+        return "";
+      }
+      return "; above " + FULL_SVD_MAX_WIDTH + "×" + FULL_SVD_MAX_WIDTH
+          + " σ_max(W) is estimated by Lanczos"
+          + (minByLu ? " and σ_min(W) by LU and Lanczos on W⁻¹ (relative residual " + LANCZOS_TOL
+              + ")" : "")
+          + ", ρ(W) is not computed"
+          + (minMissing ? ", and above " + SIGMA_MIN_MAX_WIDTH + "×" + SIGMA_MIN_MAX_WIDTH
+              + " σ_min (the lower bound) is not computed" : "");
+    }
+  }
 
   /** Appended to the description of an RNN whose ρ(W) was not computed (width above 512). */
   static final String NO_RHO_NOTE = "; above " + EIGEN_MAX_WIDTH + "×" + EIGEN_MAX_WIDTH
@@ -80,9 +125,15 @@ final class NetworkProbe {
     return big * small * small <= max * max * max;
   }
 
+  /** Whether σ_min of a [rows, cols] weight is computed: square, at most {@link #SIGMA_MIN_MAX_WIDTH}. */
+  static boolean sigmaMinComputed(int rows, int cols) {
+    return rows == cols && rows <= SIGMA_MIN_MAX_WIDTH;
+  }
+
   /**
    * {σ_max, σ_min} of W: both from the full SVD when affordable (σ_min NaN unless square), else
-   * σ_max by Lanczos (seeded, so reproducible) and σ_min NaN.
+   * σ_max by Lanczos and σ_min by {@link SmallestSingularValue} (both seeded, so reproducible),
+   * σ_min NaN when not square, wider than {@link #SIGMA_MIN_MAX_WIDTH} or not converged.
    */
   static double[] extremeSingularValues(Matrix w, boolean wantMin) {
     if (fullSvd(w)) {
@@ -91,7 +142,12 @@ final class NetworkProbe {
     }
     int cap = Math.min(500, Math.min(w.rows(), w.cols()) + 1);
     SpectralNormEstimate e = new Lanczos(w.rows(), w.cols(), cap, 1).estimate(w, LANCZOS_TOL, cap);
-    return new double[] {e.sigma(), Double.NaN};
+    double min = Double.NaN;
+    if (wantMin && sigmaMinComputed(w.rows(), w.cols())) {
+      SmallestSingularValue.Estimate m = SmallestSingularValue.of(w, LANCZOS_TOL);
+      min = m.converged() ? m.sigma() : Double.NaN;
+    }
+    return new double[] {e.sigma(), min};
   }
 
   private NetworkProbe() {}
@@ -124,7 +180,7 @@ final class NetworkProbe {
     double[] wNorm = new double[depth + 1];
     double[] sigma = new double[depth + 1];
     GrowthBounds.Factor[] factors = new GrowthBounds.Factor[depth + 1];
-    boolean estimated = false;
+    SpectraNote note = new SpectraNote();
     gradNorm[depth] = prof.gradientNorm(net.profileSlots());
     for (int l = 1; l <= depth; l++) {
       progress.step(s.name() + ": spectra, layer " + l + " of " + depth);
@@ -133,8 +189,9 @@ final class NetworkProbe {
       gradNorm[l - 1] = prof.gradientNorm(slot);
       wNorm[l] = prof.weightGradientNorm(slot);
       boolean square = w.rows() == w.cols();
-      double[] sv = extremeSingularValues(w, !residual && square);
-      estimated |= !fullSvd(w);
+      boolean wantMin = !residual && square;
+      double[] sv = extremeSingularValues(w, wantMin);
+      note.add(w, wantMin, sv[1]);
       sigma[l] = sv[0];
       Activation g = s.activation(l - 1);
       if (residual) {
@@ -145,7 +202,7 @@ final class NetworkProbe {
         factors[l] = GrowthBounds.dense(g, range[0], range[1], sigma[l], sv[1]);
       }
     }
-    return result(s, estimated, net, prof, slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
+    return result(s, note, net, prof, slot -> net.slotGradient(tape, slot).orElse(null), gradNorm, wNorm,
         sigma, factors, clipNorm, Double.NaN, uniformWidth(s.weights()));
   }
 
@@ -175,7 +232,8 @@ final class NetworkProbe {
     double[] sv = extremeSingularValues(w, true);
     double sigma = sv[0];
     double sMin = sv[1];
-    boolean estimated = !fullSvd(w);
+    SpectraNote note = new SpectraNote();
+    note.add(w, true, sMin);
     double[] range = range(net.gateActivations(tape, 0)); // an Rnn's "gates" are z_1 … z_T
     GrowthBounds.Factor factor = GrowthBounds.dense(g, range[0], range[1], sigma, sMin);
     double[] gradNorm = new double[steps + 1];
@@ -191,15 +249,15 @@ final class NetworkProbe {
     Arrays.fill(factors, 1, steps + 1, factor);
     // The chain knows which slots' vectors it keeps (here only h_0's, not later steps').
     IntFunction<Matrix> gradientAt = slot -> net.slotGradient(tape, slot).orElse(null);
-    return result(s, estimated, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm,
-        estimated ? Double.NaN : spectralRadius(w), n);
+    return result(s, note, net, prof, gradientAt, gradNorm, wNorm, sig, factors, clipNorm,
+        note.estimated() ? Double.NaN : spectralRadius(w), n);
   }
 
   /**
    * Assembles the result; {@code gradientAt} maps a profile slot to the gradient stored behind it
    * (null where the pass does not keep it), {@code factors[l]} bounds layer (or step) l, 1-based.
    */
-  private static NetworkResult result(NetworkSpec s, boolean estimated, Chain net,
+  private static NetworkResult result(NetworkSpec s, SpectraNote note, Chain net,
       GradientProfile prof, IntFunction<Matrix> gradientAt, double[] gradNorm, double[] wNorm,
       double[] sigma, GrowthBounds.Factor[] factors, double clipNorm, double rho, int width) {
     int depth = gradNorm.length - 1;
@@ -228,7 +286,7 @@ final class NetworkProbe {
     double growth = gradNorm[0] / gradNorm[depth];
     boolean rnnWithoutRho = s.kind() == NetworkSpec.Kind.RNN && Double.isNaN(rho);
     String description = s.description()
-        + (estimated ? LANCZOS_NOTE : rnnWithoutRho ? NO_RHO_NOTE : "");
+        + (note.estimated() ? note.text() : rnnWithoutRho ? NO_RHO_NOTE : "");
     return new NetworkResult(s.name(), description, s.kind().label(), null, s.activationNames(),
         s.init(), s.initGain(), width, s.steps(), rho, verdict, growth, global, clipNorm, coef,
         nonFinite, List.of(rows), List.of());

@@ -60,13 +60,14 @@ final class ProbeCli {
 
       Spectra: σ_max(W) and σ_min(W) (for the bounds) come from a full SVD up to %2$d×%2$d
       weights (about 0.7 s each at 1024), ρ(W) from an eigenvalue solve up to %4$d×%4$d (about
-      0.6 s at 512). Above that σ_max is estimated by Lanczos (relative residual 1e-6) and σ_min
-      and ρ(W) are not computed: the lower bound is undefined ("-" / null) and the network's
-      description says so.
+      0.6 s at 512). Above that σ_max is estimated by Lanczos and σ_min of a square weight up to
+      %5$d×%5$d by LU and Lanczos on W⁻¹ (relative residual 1e-6 each; about 0.8 s at 2048),
+      and ρ(W) is not computed; wider, σ_min is not computed either and the lower bound is
+      undefined ("-" / null). The network's description says which applied.
 
       Exit codes: 0 ok, 1 failure (e.g. unreadable weights, output not written), 2 bad usage.
       """.formatted(String.join(", ", availableActivations()), NetworkProbe.FULL_SVD_MAX_WIDTH,
-      DEFAULT_STEPS, NetworkProbe.EIGEN_MAX_WIDTH);
+      DEFAULT_STEPS, NetworkProbe.EIGEN_MAX_WIDTH, NetworkProbe.SIGMA_MIN_MAX_WIDTH);
 
   /** The common activation specs Activations.of accepts, for the help text. */
   static List<String> availableActivations() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.probe.MainTest.Run;
+import gradkernel.tensor.Matrix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -316,22 +317,51 @@ class HostileInputTest {
         (String) rnn.get("description"));
   }
 
-  /** Just above the SVD size limit the probe switches to Lanczos and stays fast. */
+  /**
+   * Just above the SVD size limit the probe switches to Lanczos for σ_max and to LU with Lanczos on
+   * W⁻¹ for σ_min, so the lower bound stays defined, and stays fast.
+   */
   @Test
   void aWidthAboveTheSvdLimitFinishesInBoundedTime() {
     int width = NetworkProbe.FULL_SVD_MAX_WIDTH + 1;
     Map<String, Object> net = wideChain(width);
-    assertTrue(((String) net.get("description")).contains("Lanczos"), (String) net.get("description"));
+    String description = (String) net.get("description");
+    assertTrue(description.contains("Lanczos") && description.contains("σ_min(W) by LU"), description);
     for (Map<String, Object> l : MainTest.layers(net)) {
       assertEquals(2, MainTest.num(l.get("spectralNorm")), 2e-5, "σ_max by Lanczos");
-      assertNull(l.get("lowerBound"), "σ_min not computed above the limit");
-      assertTrue(MainTest.num(l.get("gradNorm")) <= MainTest.num(l.get("upperBound")) * (1 + 1e-5));
+      assertNotNull(l.get("lowerBound"), "σ_min by LU and inverse Lanczos");
+      // 2·orthogonal: σ_min = σ_max = 2 and identity activations, so the bounds pinch the norm.
+      double grad = MainTest.num(l.get("gradNorm"));
+      assertTrue(grad <= MainTest.num(l.get("upperBound")) * (1 + 1e-5));
+      assertTrue(grad >= MainTest.num(l.get("lowerBound")) * (1 - 1e-5));
+      assertEquals(grad, MainTest.num(l.get("lowerBound")), 1e-4 * grad);
     }
     Map<String, Object> rnn = wideRnn(width);
     assertNull(rnn.get("spectralRadius"));
     assertTrue(((String) rnn.get("description")).contains("Lanczos"));
     Run help = run("probe", "--help");
     assertTrue(help.out().contains("Lanczos"), "the help says so");
+  }
+
+  /** Above 4096 σ_min is not computed, and the note says so only where a lower bound wanted it. */
+  @Test
+  void sigmaMinLimitAndItsNote() {
+    assertTrue(NetworkProbe.sigmaMinComputed(NetworkProbe.SIGMA_MIN_MAX_WIDTH,
+        NetworkProbe.SIGMA_MIN_MAX_WIDTH));
+    assertFalse(NetworkProbe.sigmaMinComputed(NetworkProbe.SIGMA_MIN_MAX_WIDTH + 1,
+        NetworkProbe.SIGMA_MIN_MAX_WIDTH + 1));
+    assertFalse(NetworkProbe.sigmaMinComputed(2000, 1999), "not square");
+    Matrix wide = Matrix.zeros(NetworkProbe.FULL_SVD_MAX_WIDTH + 1, NetworkProbe.FULL_SVD_MAX_WIDTH + 1);
+    NetworkProbe.SpectraNote missing = new NetworkProbe.SpectraNote();
+    missing.add(wide, true, Double.NaN);
+    assertTrue(missing.text().contains("σ_min (the lower bound) is not computed"), missing.text());
+    assertFalse(missing.text().contains("by LU"), missing.text());
+    NetworkProbe.SpectraNote residual = new NetworkProbe.SpectraNote();
+    residual.add(wide, false, Double.NaN);
+    assertFalse(residual.text().contains("σ_min"), residual.text());
+    NetworkProbe.SpectraNote small = new NetworkProbe.SpectraNote();
+    small.add(Matrix.zeros(3, 3), true, 1);
+    assertEquals("", small.text());
   }
 
   /** A 2-deep identity chain, orthogonal weights times 2, probed within a minute (JSON). */
