@@ -320,6 +320,10 @@ row("singular values 256² (bidiagonal QR, double)", find("SpectralBench.svd256"
            ("EJML double SVD", find("SpectralBench.svd256EjmlDouble"), None)])
 row("singular values 1024² (bidiagonal QR, double)", find("SpectralBench.svd1024"),
     peers=[("EJML double SVD", find("SpectralBench.svd1024EjmlDouble"), None)])
+for n in (256, 1024):
+    row(f"σ_min alone {n}² (LU + Lanczos on W⁻¹, double)", find(f"SpectralBench.sigmaMin{n}"),
+        peers=[("our full SVD", find(f"SpectralBench.svd{n}"), None),
+               ("EJML double SVD", find(f"SpectralBench.svd{n}EjmlDouble"), None)])
 
 
 def machine_load():

@@ -3,6 +3,7 @@ package gradkernel.bench;
 import gradkernel.spectral.Lanczos;
 import gradkernel.spectral.PowerIteration;
 import gradkernel.spectral.SingularValues;
+import gradkernel.spectral.SmallestSingularValue;
 import gradkernel.spectral.SpectralNormEstimate;
 import gradkernel.tensor.Matrix;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,9 @@ public class SpectralBench {
       ref = Math.max(ref, s);
     }
     Data.check("sigma_max vs EJML", ref, ours, 1e-5);
+    double[] sv = SingularValues.of(small);
+    Data.check("sigma_min vs the full SVD", sv[sv.length - 1],
+        SmallestSingularValue.of(small, 1e-6).sigma(), 1e-5);
     SpectralNormEstimate e = new Lanczos(1024, 1024, 50, 1).estimate(big, 1e-4, 50);
     if (!e.converged()) {
       throw new IllegalStateException("Lanczos did not reach 1e-4 in 50 pairs: " + e);
@@ -127,6 +131,20 @@ public class SpectralBench {
   @Benchmark
   public double[] svd1024EjmlDouble() {
     return ejmlDoubleValues(1024, bigDouble);
+  }
+
+  /**
+   * σ_min alone where the full SVD is too slow (the probe above 1024): LU in double and Lanczos on
+   * W⁻¹ to relative residual 1e-6, set against {@link #svd256} / {@link #svd1024} and EJML.
+   */
+  @Benchmark
+  public SmallestSingularValue.Estimate sigmaMin256() {
+    return SmallestSingularValue.of(small, 1e-6);
+  }
+
+  @Benchmark
+  public SmallestSingularValue.Estimate sigmaMin1024() {
+    return SmallestSingularValue.of(big, 1e-6);
   }
 
   /** EJML's double SVD of n×n row-major data, values only (on a copy: EJML overwrites it). */
