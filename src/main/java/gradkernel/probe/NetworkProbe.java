@@ -100,8 +100,8 @@ final class NetworkProbe {
       }
       return "; above " + FULL_SVD_MAX_WIDTH + "×" + FULL_SVD_MAX_WIDTH
           + " σ_max(W) is estimated by Lanczos"
-          + (minByLu ? " and σ_min(W) by LU and Lanczos on W⁻¹ (relative residual " + LANCZOS_TOL
-              + ")" : "")
+          + (minByLu ? " and σ_min(W) by LU and Lanczos on W⁻¹ (relative residual "
+              + String.format(java.util.Locale.ROOT, "%.0e", LANCZOS_TOL) + ")" : "")
           + ", ρ(W) is not computed"
           + (minMissing ? ", and above " + SIGMA_MIN_MAX_WIDTH + "×" + SIGMA_MIN_MAX_WIDTH
               + " σ_min (the lower bound) is not computed" : "");
