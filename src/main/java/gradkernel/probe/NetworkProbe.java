@@ -94,6 +94,14 @@ final class NetworkProbe {
       return estimated;
     }
 
+    /**
+     * The note for the description: the estimation note when some weight was estimated (it says
+     * ρ(W) is not computed), else {@link #NO_RHO_NOTE} when an RNN's ρ(W) was skipped, else "".
+     */
+    String text(boolean rhoSkipped) {
+      return estimated ? text() : rhoSkipped ? NO_RHO_NOTE : "";
+    }
+
     String text() {
       if (!estimated) {
         return "";
@@ -286,7 +294,7 @@ final class NetworkProbe {
     double growth = gradNorm[0] / gradNorm[depth];
     boolean rnnWithoutRho = s.kind() == NetworkSpec.Kind.RNN && Double.isNaN(rho);
     String description = s.description()
-        + (note.estimated() ? note.text() : rnnWithoutRho ? NO_RHO_NOTE : "");
+        + note.text(rnnWithoutRho);
     return new NetworkResult(s.name(), description, s.kind().label(), null, s.activationNames(),
         s.init(), s.initGain(), width, s.steps(), rho, verdict, growth, global, clipNorm, coef,
         nonFinite, List.of(rows), List.of());

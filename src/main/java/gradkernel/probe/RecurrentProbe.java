@@ -112,11 +112,13 @@ final class RecurrentProbe {
     int depth = s.layers().size();
     List<LayerStat> layers = new ArrayList<>();
     boolean uniform = true;
+    NetworkProbe.SpectraNote note = new NetworkProbe.SpectraNote();
     for (int k = 0; k < depth; k++) {
       progress.step(name + ": spectra, layer " + k + " of " + depth);
       RecurrentStack.Layer l = s.layers().get(k);
       Matrix whh = Matrix.of(l.weightHh().data(), l.weightHh().shape()[0], l.hidden());
       double sigma = NetworkProbe.extremeSingularValues(whh, false)[0];
+      note.add(whh, false, Double.NaN);
       double gain = r.inputGradNorm()[k] / r.inputGradNorm()[k + 1];
       // No growth bound for a recurrent layer's input sequence: both bound fields stay undefined.
       layers.add(new LayerStat(k, r.inputGradNorm()[k], gain, sigma, Double.NaN, Double.NaN,
@@ -144,7 +146,8 @@ final class RecurrentProbe {
     String description = String.format(Locale.ROOT, "%d-layer %s from %s (%s%d → %d), %d steps,"
         + " h_0 = 0%s, x ~ N(0, 1), upstream at h_T of the top layer", depth, s.cell().label(),
         source, s.prefix().isEmpty() ? "" : "prefix '" + Text.name(s.prefix()) + "', ", m, top,
-        steps, s.cell() == RecurrentStack.Cell.LSTM ? ", c_0 = 0" : "");
+        steps, s.cell() == RecurrentStack.Cell.LSTM ? ", c_0 = 0" : "")
+        + note.text(s.cell() == RecurrentStack.Cell.RNN && depth == 1 && Double.isNaN(rho));
     return new NetworkResult(name, description, "recurrent", s.cell().label(), gates, "loaded",
         Double.NaN, uniform ? top : -1, steps, rho, NetworkProbe.verdict(prof), prof.totalGain(),
         global, clipNorm, NetworkProbe.clipCoefficient(global, clipNorm), nonFinite, layers,

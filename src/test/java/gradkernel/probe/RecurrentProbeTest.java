@@ -2,6 +2,7 @@ package gradkernel.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,29 @@ class RecurrentProbeTest {
     assertTrue(gates.err().contains("gates are fixed"), gates.err());
     assertEquals(2, MainTest.run("probe", "--cell", "lstm").code(), "--cell needs --weights");
     assertEquals(2, MainTest.run("probe", "--weights", gru, "--cell", "lstmx").code());
+  }
+
+  /**
+   * A one-layer RNN state_dict wider than the eigenvalue limit: ρ(W) is not computed, and the
+   * description says so (it used to be left out silently); narrower, ρ(W) is there and no note.
+   */
+  @Test
+  void aWideRnnStateDictSaysRhoIsNotComputed() throws Exception {
+    int wide = NetworkProbe.EIGEN_MAX_WIDTH + 1;
+    Path p = stateDict("wide.safetensors", "weight_ih_l0", new int[] {wide, 2},
+        "weight_hh_l0", new int[] {wide, wide});
+    Map<String, Object> net = MainTest.onlyNetwork(MainTest.run("probe", "--weights", p.toString(),
+        "--steps", "2", "--batch", "1", "--format", "json", "--quiet"));
+    assertNull(net.get("spectralRadius"));
+    assertTrue(((String) net.get("description")).endsWith(NetworkProbe.NO_RHO_NOTE),
+        (String) net.get("description"));
+    Path q = stateDict("narrow.safetensors", "weight_ih_l0", new int[] {8, 2},
+        "weight_hh_l0", new int[] {8, 8});
+    Map<String, Object> narrow = MainTest.onlyNetwork(MainTest.run("probe", "--weights",
+        q.toString(), "--steps", "2", "--batch", "1", "--format", "json", "--quiet"));
+    assertNotNull(narrow.get("spectralRadius"));
+    assertFalse(((String) narrow.get("description")).contains("not computed"),
+        (String) narrow.get("description"));
   }
 
   /** A state_dict with the given tensors (float32), written as .safetensors. */
