@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * cases.
  *
  * <p>Every element of C goes through the same operations in the same order wherever its tile lies
- * (edge tiles run the full kernel on a padded copy of their part of C), so any split of C into
+ * (edge tiles run the full kernel, or the 8-row one for up to 8 rows of a 12-row tile, on a
+ * padded copy of their part of C, or straight on C for a whole 8×NR tile), so any split of C into
  * column blocks (see {@link Kernels#gemmParallel}) gives bit-identical results. Pack buffers are
  * per thread and allocated once, so repeated calls allocate nothing.
  */
@@ -94,8 +95,13 @@ final class PanamaGemm {
         int mr = Math.min(MR, mc - ir);
         int ap = ir * kc;
         int at = cOff + ir * ldc + jr;
+        // Eight rows or fewer on the 12-row tile (a batch of 32 is 12 + 12 + 8) take the 8-row
+        // kernel: the 12-row one would spend a third of its FMAs on padding.
+        boolean eight = MR == 12 && mr <= 8;
         if (mr == MR && nr == NR) {
           micro(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
+        } else if (eight && mr == 8 && nr == NR) {
+          micro8(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
         } else {
           float[] t = buf.tile;
           if (!fresh) {
@@ -103,7 +109,11 @@ final class PanamaGemm {
               System.arraycopy(c, at + r * ldc, t, r * NR, nr);
             }
           }
-          micro(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
+          if (eight) {
+            micro8(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
+          } else {
+            micro(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
+          }
           for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, at + r * ldc, nr);
           }
@@ -284,6 +294,85 @@ final class PanamaGemm {
     c101.intoArray(c, o10 + L);
     c110.intoArray(c, o11);
     c111.intoArray(c, o11 + L);
+  }
+
+  /**
+   * C[8×NR] += Σ_p a[p]·b[p] on the twelve-row packing (A steps MR apart, rows 8..11 unread): the
+   * edge kernel of {@link #micro12} for 8 rows or fewer, 16 accumulators. Written out by hand like
+   * micro12, for the same reason.
+   */
+  private static void micro8(int kc, float[] a, int ap, float[] b, int bp, float[] c, int cOff,
+      int ldc, boolean fresh) {
+    int o0 = cOff + 0 * ldc;
+    int o1 = cOff + 1 * ldc;
+    int o2 = cOff + 2 * ldc;
+    int o3 = cOff + 3 * ldc;
+    int o4 = cOff + 4 * ldc;
+    int o5 = cOff + 5 * ldc;
+    int o6 = cOff + 6 * ldc;
+    int o7 = cOff + 7 * ldc;
+    FloatVector c00 = start(c, o0, fresh);
+    FloatVector c01 = start(c, o0 + L, fresh);
+    FloatVector c10 = start(c, o1, fresh);
+    FloatVector c11 = start(c, o1 + L, fresh);
+    FloatVector c20 = start(c, o2, fresh);
+    FloatVector c21 = start(c, o2 + L, fresh);
+    FloatVector c30 = start(c, o3, fresh);
+    FloatVector c31 = start(c, o3 + L, fresh);
+    FloatVector c40 = start(c, o4, fresh);
+    FloatVector c41 = start(c, o4 + L, fresh);
+    FloatVector c50 = start(c, o5, fresh);
+    FloatVector c51 = start(c, o5 + L, fresh);
+    FloatVector c60 = start(c, o6, fresh);
+    FloatVector c61 = start(c, o6 + L, fresh);
+    FloatVector c70 = start(c, o7, fresh);
+    FloatVector c71 = start(c, o7 + L, fresh);
+    for (int p = 0; p < kc; p++) {
+      int bi = bp + p * NR;
+      int ai = ap + p * MR;
+      FloatVector b0 = FloatVector.fromArray(F, b, bi);
+      FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+      FloatVector x = FloatVector.broadcast(F, a[ai + 0]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(F, a[ai + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(F, a[ai + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(F, a[ai + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      x = FloatVector.broadcast(F, a[ai + 4]);
+      c40 = b0.fma(x, c40);
+      c41 = b1.fma(x, c41);
+      x = FloatVector.broadcast(F, a[ai + 5]);
+      c50 = b0.fma(x, c50);
+      c51 = b1.fma(x, c51);
+      x = FloatVector.broadcast(F, a[ai + 6]);
+      c60 = b0.fma(x, c60);
+      c61 = b1.fma(x, c61);
+      x = FloatVector.broadcast(F, a[ai + 7]);
+      c70 = b0.fma(x, c70);
+      c71 = b1.fma(x, c71);
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
+    c60.intoArray(c, o6);
+    c61.intoArray(c, o6 + L);
+    c70.intoArray(c, o7);
+    c71.intoArray(c, o7 + L);
   }
 
   /** The register tile for this machine's width (MR is a constant, so C2 keeps one branch). */

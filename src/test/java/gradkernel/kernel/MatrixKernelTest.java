@@ -57,7 +57,8 @@ class MatrixKernelTest {
   void gemmIsBitIdenticalToTheScalarTwin() {
     SplittableRandom r = new SplittableRandom(9);
     int[][] shapes = {{131, 129, 260}, {12, 32, 16}, {13, 33, 17}, {25, 64, 300}, {1, 97, 33},
-        {200, 70, 513}, {36, 130, 31}};
+        {200, 70, 513}, {36, 130, 31}, {32, 64, 40}, {20, 33, 17}, {8, 32, 300}, {4, 96, 33},
+        {28, 64, 31}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         boolean ta = (t & 1) != 0;
