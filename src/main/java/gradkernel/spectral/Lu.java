@@ -8,8 +8,9 @@ import gradkernel.tensor.Matrix;
  * the diagonal of {@link #lu}, U on and above it. Blocked right-looking elimination: a panel of
  * {@link #PANEL} columns is factored with row pivoting, then the trailing matrix takes a rank-PANEL
  * update, four rows of U at a time over {@link #CHUNK}-column stretches that stay in cache; every
- * inner loop walks a row, so C2 vectorizes it element-wise (no reduction, hence the same bits
- * interpreted or compiled). Deterministic: one thread, fixed order.
+ * inner loop walks a row element by element with no reduction, so the bits are the same
+ * interpreted or compiled. Deterministic: one thread, fixed order. (C2 does not vectorize the
+ * update: turning SuperWord off changed nothing measurable; about 7 GFLOP/s at 2048².)
  *
  * <p>Error: backward stable in practice: the computed factors are those of A + E with
  * ‖E‖ ≤ c·n·ε·ρ·‖A‖ (ε = 2⁻⁵³, ρ the growth factor, small for all but contrived matrices). Cost:
