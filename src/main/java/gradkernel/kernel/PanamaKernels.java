@@ -166,7 +166,8 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override public void scal(int n, float alpha, float[] x, int xOff) {
-    if (n >= TWIN_FROM) {
+    // Below one vector scalVector would run only its scalar tail: the twin's own loop instead.
+    if (n >= TWIN_FROM || n < L) {
       ScalarKernels.INSTANCE.scal(n, alpha, x, xOff);
     } else {
       scalVector(n, alpha, x, xOff);
