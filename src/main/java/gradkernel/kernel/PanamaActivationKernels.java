@@ -184,10 +184,11 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   /**
    * The shortest tail that runs as one vector through {@link Tail} instead of the twin, per
-   * family. That path costs 40–50 ns whatever the tail (measured, ActivationBench at 3, 7 and 12
-   * elements, JDK 25, AVX-512; one vector's formula is one chain of dependent operations), the
-   * twin 5–6 ns per element for tanh and sigmoid and 9–10 ns for GELU and SiLU, so the
-   * crossovers are near 8 and 5 elements. ELU, softplus and tanh-GELU (not benchmarked) take the
+   * family. That path costs 40–50 ns whatever the tail (measured, ActivationBench at 3–15
+   * elements, JDK 25, AVX-512; one vector's formula is one chain of dependent operations); the
+   * twin, once its lane switch inlines (session 8), 4.4 ns per element for tanh and sigmoid
+   * (41 ns at 9, 55 at 12, against 44–46 for the vector) and 8.4 ns for GELU and SiLU, so the
+   * crossovers are near 10 and 6 elements. ELU, softplus and tanh-GELU (not benchmarked) take the
    * tanh threshold; piecewise-linear families (a few operations per element) always use the twin.
    */
   private static final int[] MIN_VECTOR_TAIL = new int[FAMILIES];
@@ -195,7 +196,7 @@ final class PanamaActivationKernels implements ActivationKernels {
   static {
     java.util.Arrays.fill(MIN_VECTOR_TAIL, Integer.MAX_VALUE);
     for (Fn f : new Fn[] {Fn.TANH, Fn.SIGMOID, Fn.ELU, Fn.SOFTPLUS, Fn.GELU_TANH}) {
-      MIN_VECTOR_TAIL[f.ordinal()] = 9;
+      MIN_VECTOR_TAIL[f.ordinal()] = 11;
     }
     MIN_VECTOR_TAIL[Fn.GELU.ordinal()] = 6;
     MIN_VECTOR_TAIL[Fn.SILU.ordinal()] = 6;

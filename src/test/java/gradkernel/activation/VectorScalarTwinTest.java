@@ -104,7 +104,7 @@ class VectorScalarTwinTest {
    */
   @ParameterizedTest @MethodSource("specs")
   void resultDoesNotDependOnPositionAndInPlaceMatches(String spec) {
-    for (int n : new int[] {MAX_LEN, 16 + 13, 13, 7, 5, 1}) {
+    for (int n : new int[] {MAX_LEN, 16 + 13, 13, 11, 10, 7, 5, 1}) {
       positionAndInPlace(spec, n);
     }
   }
