@@ -96,17 +96,13 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public String name() { return "panama-" + S.vectorBitSize(); }
 
-  // Each direction first sends a length that the twin takes whole straight to it: the check and
-  // run()'s table lookups cost 2–4 ns at 7 elements (0.90× the twin, session 7; with the check
-  // first 0.98–1.08×, ActivationBench.activeKernel against scalarTwin).
+  // Each direction sends a length that the twin takes whole straight to it (b = 0), before
+  // run()'s table lookups: those cost 2–4 ns at 7 elements (0.90× the twin, session 7; with the
+  // check first 0.98–1.08×, ActivationBench.activeKernel against scalarTwin).
 
   @Override public void forward(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    if (twinOnly(f, n)) {
-      ScalarActivationKernels.INSTANCE.forward(f, p, q, z, zOff, out, outOff, n);
-      return;
-    }
-    int b = run(FORWARD, f, p, q, null, 0, z, zOff, out, outOff, n);
+    int b = twinOnly(f, n) ? 0 : run(FORWARD, f, p, q, null, 0, z, zOff, out, outOff, n);
     if (b < n) {
       ScalarActivationKernels.INSTANCE.forward(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
@@ -114,11 +110,7 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void derivative(Fn f, float p, float q, float[] z, int zOff, float[] out,
       int outOff, int n) {
-    if (twinOnly(f, n)) {
-      ScalarActivationKernels.INSTANCE.derivative(f, p, q, z, zOff, out, outOff, n);
-      return;
-    }
-    int b = run(DERIVATIVE, f, p, q, null, 0, z, zOff, out, outOff, n);
+    int b = twinOnly(f, n) ? 0 : run(DERIVATIVE, f, p, q, null, 0, z, zOff, out, outOff, n);
     if (b < n) {
       ScalarActivationKernels.INSTANCE.derivative(f, p, q, z, zOff + b, out, outOff + b, n - b);
     }
@@ -126,11 +118,7 @@ final class PanamaActivationKernels implements ActivationKernels {
 
   @Override public void backward(Fn f, float p, float q, float[] u, int uOff, float[] z, int zOff,
       float[] out, int outOff, int n) {
-    if (twinOnly(f, n)) {
-      ScalarActivationKernels.INSTANCE.backward(f, p, q, u, uOff, z, zOff, out, outOff, n);
-      return;
-    }
-    int b = run(BACKWARD, f, p, q, u, uOff, z, zOff, out, outOff, n);
+    int b = twinOnly(f, n) ? 0 : run(BACKWARD, f, p, q, u, uOff, z, zOff, out, outOff, n);
     if (b < n) {
       ScalarActivationKernels.INSTANCE.backward(f, p, q, u, uOff + b, z, zOff + b, out, outOff + b,
           n - b);
