@@ -14,8 +14,7 @@ final class BidiagonalRitz {
 
   /**
    * σ_max(B_j), with its unit right singular vector written to ritzY[0..j-1]; work holds j
-   * doubles of scratch. The left vector's last component is alpha[j−1]·ritzY[j−1]/σ, which gives
-   * the Lanczos residual β_{j+1}·|x_j|.
+   * doubles of scratch. See {@link #residual} for the Lanczos residual of that Ritz pair.
    */
   static double top(double[] alpha, double[] beta, int j, double[] ritzY, double[] work) {
     double hi = 0;
@@ -71,6 +70,14 @@ final class BidiagonalRitz {
       }
     }
     return Math.sqrt(lo);
+  }
+
+  /**
+   * The Lanczos residual β_{j+1}·|x_j| of the top Ritz pair σ = {@link #top}(…, j, ritzY, …): the
+   * left vector's last component is x_j = alpha[j−1]·ritzY[j−1]/σ.
+   */
+  static double residual(double[] alpha, double[] ritzY, int j, double sigma, double betaNext) {
+    return betaNext * Math.abs(alpha[j - 1] * ritzY[j - 1] / sigma);
   }
 
   private static double diagT(double[] alpha, double[] beta, int i) {

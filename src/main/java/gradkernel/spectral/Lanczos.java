@@ -154,8 +154,7 @@ public final class Lanczos {
       beta[j + 1] = be;
       j++;
       double s = BidiagonalRitz.top(alpha, beta, j, ritzY, work);
-      double xLast = alpha[j - 1] * ritzY[j - 1] / s;
-      residual = be * Math.abs(xLast);
+      residual = BidiagonalRitz.residual(alpha, ritzY, j, s, be);
       change = Double.isNaN(previous) ? Double.POSITIVE_INFINITY : Math.abs(s - previous) / s;
       previous = s;
       sigma = s;

@@ -129,7 +129,7 @@ public final class SmallestSingularValue {
         double be = norm(vs, vo);
         beta[j + 1] = be;
         theta = BidiagonalRitz.top(alpha, beta, j + 1, ritzY, work);
-        residual = be * Math.abs(al * ritzY[j] / theta);
+        residual = BidiagonalRitz.residual(alpha, ritzY, j + 1, theta, be);
         if (residual <= tol * theta || be == 0) {
           return new Estimate(1 / theta, residual / theta, j + 1, true);
         }
