@@ -67,7 +67,7 @@ public final class Tape {
   /**
    * Lets forward and backward through this tape run the batched layers' matrix products (a
    * {@link Dense} layer's x·Wᵀ, δ·W and δᵀ·x when the batch is above 1) on up to
-   * {@code par.threads()} threads, split into column blocks of C, and with them backward's
+   * {@code par.threads()} threads, split into row or column blocks of C, and with them backward's
    * element-wise passes of those layers (the activation backward in blocks of 16 384 elements,
    * the bias gradient's column sums, the weight gradient's sum of squares in fixed chunks). Every
    * output, gradient and profile value is bit-identical to the sequential pass for every

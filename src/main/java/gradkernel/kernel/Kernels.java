@@ -111,7 +111,8 @@ public interface Kernels {
 
   /**
    * {@link #gemm} on up to {@code threads} workers, each computing a block of C's columns with the
-   * single-threaded kernel. Each element of C goes through the same operations as in {@link #gemm},
+   * single-threaded kernel (the vector kernels: from 16 rows each a block of C's rows, sharing the
+   * packed B). Each element of C goes through the same operations as in {@link #gemm},
    * so the result is bit-identical to it for every thread count. Worth it from about 10⁷ flops.
    */
   default void gemmParallel(int threads, boolean transA, boolean transB, int m, int n, int k,

@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every element of C goes through the same operations in the same order wherever its tile lies
  * (edge tiles run the full kernel, or the 8-row one for up to 8 rows of a 12-row tile, on a
  * padded copy of their part of C, or straight on C for a whole 8×NR tile), so any split of C into
- * column blocks (see {@link Kernels#gemmParallel}) gives bit-identical results. Pack buffers are
- * per thread and allocated once, so repeated calls allocate nothing.
+ * column blocks or MR-row strips (see {@link ParallelGemm}) gives bit-identical results. Pack
+ * buffers are per thread and allocated once, so repeated calls allocate nothing.
  */
 final class PanamaGemm {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -57,14 +57,32 @@ final class PanamaGemm {
 
   static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
       int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    gemm(null, 0, 1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff,
+        ldc);
+  }
+
+  /**
+   * Member {@code member} of {@code size} threads computing one gemm together ({@code team} null
+   * and size 1: the whole gemm alone). The member owns the rows of C in MR-row strips
+   * [S·member/size, S·(member+1)/size) of the S strips, scales and computes only those, and packs
+   * its share of NR-wide strips of each B panel into the team's panel, which every member then
+   * reads after the team's barrier: B is packed once, not once per thread, and each member packs
+   * only its own rows of A. Each element of C gets the single-thread operations in the same order.
+   */
+  static void gemm(GemmTeam team, int member, int size, boolean transA, boolean transB, int m, int n,
+      int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
+    int strips = (m + MR - 1) / MR;
+    int i0 = Math.min(m, strips * member / size * MR);
+    int i1 = Math.min(m, strips * (member + 1) / size * MR);
     // β = 0 with work to do: the first KC step starts its accumulators at +0 instead of reading
     // a C zeroed beforehand (the same sums, bit for bit; one pass over C less, and C is not read).
     boolean fresh = beta == 0f && k > 0 && alpha != 0f;
     if (!fresh) {
-      for (int i = 0; i < m; i++) {
+      for (int i = i0; i < i1; i++) {
         ScalarKernels.scaleOrZero(n, beta, c, cOff + i * ldc);
       }
     }
@@ -72,22 +90,32 @@ final class PanamaGemm {
       return;
     }
     Buffers buf = BUFFERS.get();
+    int phase = 0;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
-      for (int pc = 0; pc < k; pc += KC) {
+      int panelStrips = (nc + NR - 1) / NR;
+      int j0 = Math.min(nc, panelStrips * member / size * NR);
+      int j1 = Math.min(nc, panelStrips * (member + 1) / size * NR);
+      for (int pc = 0; pc < k; pc += KC, phase++) {
         int kc = Math.min(KC, k - pc);
-        packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
+        // Two panels in turn: a member packing the next panel cannot overwrite the one another
+        // member still reads, since it passed the barrier only after all had packed this one.
+        float[] panel = team == null ? buf.b : team.panel(phase);
+        packB(transB, b, bOff, ldb, pc, kc, jc + j0, j1 - j0, panel, j0 * kc);
+        if (team != null) {
+          team.await(size);
+        }
+        for (int ic = i0; ic < i1; ic += MC) {
+          int mc = Math.min(MC, i1 - ic);
           packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, buf.a, buf.block);
-          block(mc, nc, kc, buf, c, cOff + ic * ldc + jc, ldc, fresh && pc == 0);
+          block(mc, nc, kc, buf, panel, c, cOff + ic * ldc + jc, ldc, fresh && pc == 0);
         }
       }
     }
   }
 
-  private static void block(int mc, int nc, int kc, Buffers buf, float[] c, int cOff, int ldc,
-      boolean fresh) {
+  private static void block(int mc, int nc, int kc, Buffers buf, float[] panel, float[] c,
+      int cOff, int ldc, boolean fresh) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int bp = jr * kc;
@@ -99,9 +127,9 @@ final class PanamaGemm {
         // kernel: the 12-row one would spend a third of its FMAs on padding.
         boolean eight = MR == 12 && mr <= 8;
         if (mr == MR && nr == NR) {
-          micro(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
+          micro(kc, buf.a, ap, panel, bp, c, at, ldc, fresh);
         } else if (eight && mr == 8 && nr == NR) {
-          micro8(kc, buf.a, ap, buf.b, bp, c, at, ldc, fresh);
+          micro8(kc, buf.a, ap, panel, bp, c, at, ldc, fresh);
         } else {
           float[] t = buf.tile;
           if (!fresh) {
@@ -110,9 +138,9 @@ final class PanamaGemm {
             }
           }
           if (eight) {
-            micro8(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
+            micro8(kc, buf.a, ap, panel, bp, t, 0, NR, fresh);
           } else {
-            micro(kc, buf.a, ap, buf.b, bp, t, 0, NR, fresh);
+            micro(kc, buf.a, ap, panel, bp, t, 0, NR, fresh);
           }
           for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, at + r * ldc, nr);
@@ -390,12 +418,15 @@ final class PanamaGemm {
     return fresh ? FloatVector.zero(F) : FloatVector.fromArray(F, c, off);
   }
 
-  /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide strips, p-major inside a strip, zero-padded. */
+  /**
+   * op(B)[pc:pc+kc, jc:jc+nc] into NR-wide strips from dst[dOff], p-major inside a strip,
+   * zero-padded.
+   */
   private static void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc,
-      int nc, float[] dst) {
+      int nc, float[] dst, int dOff) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
-      int base = jr * kc;
+      int base = dOff + jr * kc;
       int j0 = jc + jr;
       if (!trans && nr == NR) {
         // A plain copy: a vector load/store pair here was boxed (a float[] per vector) by C2 on

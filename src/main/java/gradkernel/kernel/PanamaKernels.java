@@ -443,4 +443,15 @@ final class PanamaKernels implements Kernels {
       int ldc) {
     PanamaGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
+
+  /** From {@link ParallelGemm#ROWS_MIN} rows split by rows, sharing packed B; else by columns. */
+  @Override public void gemmParallel(int threads, boolean transA, boolean transB, int m, int n,
+      int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    if (m < ParallelGemm.ROWS_MIN || !ParallelGemm.runRows(threads, transA, transB, m, n, k,
+        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+      ParallelGemm.run(this, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+          beta, c, cOff, ldc);
+    }
+  }
 }

@@ -58,13 +58,34 @@ public final class Workers {
     SHARED.execute(threads, count, job);
   }
 
+  /**
+   * Runs {@code job.accept(k)} for every k in [0, count) at once, each block on its own thread
+   * (the caller and count − 1 shared workers), for jobs whose blocks wait for each other; returns
+   * false, having run nothing, when count ≤ 1 or the workers are taken (another thread's call, or
+   * a call nested inside a block), where such a job would wait for ever. A block that waits must
+   * stop waiting when another block fails (the failure is rethrown here, as in {@link #run}).
+   */
+  static boolean runTogether(int count, IntConsumer job) {
+    return SHARED.tryExecute(count, count, job);
+  }
+
   private void execute(int threads, int count, IntConsumer job) {
-    int helpers = Math.min(threads, count) - 1;
-    if (helpers <= 0 || !owned.compareAndSet(false, true)) {
+    if (!tryExecute(threads, count, job)) {
       for (int k = 0; k < count; k++) {
         job.accept(k);
       }
-      return;
+    }
+  }
+
+  /**
+   * The blocks on the caller and min(threads, count) − 1 workers, each of which takes a block as
+   * soon as it sees the job (so with count ≤ threads every block runs on its own thread while the
+   * others still run theirs); false, having run nothing, if there is no helper or no ownership.
+   */
+  private boolean tryExecute(int threads, int count, IntConsumer job) {
+    int helpers = Math.min(threads, count) - 1;
+    if (helpers <= 0 || !owned.compareAndSet(false, true)) {
+      return false;
     }
     try {
       if (workers.length < helpers) {
@@ -100,6 +121,7 @@ public final class Workers {
     if (f != null) {
       throw new IllegalStateException(f);
     }
+    return true;
   }
 
   /** One step of a wait begun at spinStart: spin for the first SPIN_NANOS, then park. */

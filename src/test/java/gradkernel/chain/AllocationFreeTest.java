@@ -95,7 +95,7 @@ class AllocationFreeTest {
     float[] dOut = new float[net.outputSize()];
     Tape batchTape = net.newTape();
     if (kind.endsWith("-parallel")) {
-      batchTape.parallelism(Parallelism.threads(2)); // column-blocked gemms on the shared workers
+      batchTape.parallelism(Parallelism.threads(2)); // row-split gemms on the shared workers
     }
     Tape single = net.newTape();
     Gradients grads = new Gradients(net);

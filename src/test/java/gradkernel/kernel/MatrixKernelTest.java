@@ -1,14 +1,19 @@
 package gradkernel.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradkernel.ChildJvm;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * gemv, gemvᵀ, ger and gemm of the active and the scalar kernels against a double-precision
@@ -199,10 +204,11 @@ class MatrixKernelTest {
     }
   }
 
-  @Test
-  void parallelGemmIsBitIdenticalForEveryThreadCount() {
+  /** Below {@link ParallelGemm#ROWS_MIN} rows by columns (13), above by rows (67). */
+  @ParameterizedTest
+  @ValueSource(ints = {13, 67})
+  void parallelGemmIsBitIdenticalForEveryThreadCount(int m) {
     SplittableRandom r = new SplittableRandom(6);
-    int m = 67;
     int n = 333;
     int k = 300;
     for (boolean tb : new boolean[] {false, true}) {
@@ -218,6 +224,65 @@ class MatrixKernelTest {
         KernelTwinTest.assertArrayBits(ref, c, threads + " threads");
       }
     }
+  }
+
+  /**
+   * From {@link ParallelGemm#ROWS_MIN} rows the vector gemm splits by rows and shares packed B
+   * panels between the threads: the same bits as one thread for every transpose, β = 0 (C not
+   * read) and β ≠ 0, with several MC blocks per thread, a last MR strip of one row, two NC panels
+   * (the second one partial, 36 columns: one padded NR strip) and two KC steps, so both shared
+   * panels are used and reused.
+   */
+  @Test
+  void rowSplitGemmIsBitIdenticalForEveryThreadCount() {
+    SplittableRandom r = new SplittableRandom(16);
+    int m = 2 * PanamaGemm.MC + 1;
+    int n = PanamaGemm.NC + 36;
+    int k = PanamaGemm.KC + 14;
+    for (int trans = 0; trans < 4; trans++) {
+      boolean ta = (trans & 1) != 0;
+      boolean tb = (trans & 2) != 0;
+      float beta = trans % 2 == 0 ? 0f : -0.75f;
+      float[] a = random(r, m * k);
+      float[] b = random(r, k * n);
+      float[] c0 = random(r, m * n);
+      float[] ref = c0.clone();
+      Kernels.active().gemm(ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, ref,
+          0, n);
+      for (int threads : new int[] {2, 3, 7}) {
+        float[] c = c0.clone();
+        Kernels.active().gemmParallel(threads, ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0,
+            tb ? k : n, beta, c, 0, n);
+        KernelTwinTest.assertArrayBits(ref, c, trans + ": " + threads + " threads");
+      }
+    }
+  }
+
+  /**
+   * A member of a row-split gemm that fails (here: C too short for the second member's rows) breaks
+   * the team's barrier: the call throws instead of leaving the other member waiting, and the
+   * workers then serve the next call.
+   */
+  @Test
+  void failingRowSplitMemberDoesNotHang() {
+    SplittableRandom r = new SplittableRandom(17);
+    int m = ParallelGemm.ROWS_MIN + 100;
+    int n = 100;
+    int k = 50;
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] shortC = new float[(m / 2) * n];
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (float beta : new float[] {0f, 0.5f}) { // the failure after, and before, the first wait
+        assertThrows(RuntimeException.class, () -> Kernels.active().gemmParallel(2, false, false,
+            m, n, k, 1f, a, 0, k, b, 0, n, beta, shortC, 0, n));
+      }
+      float[] ref = new float[m * n];
+      float[] c = new float[m * n];
+      Kernels.active().gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, ref, 0, n);
+      Kernels.active().gemmParallel(2, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+      KernelTwinTest.assertArrayBits(ref, c, "the call after the failures");
+    });
   }
 
   /**

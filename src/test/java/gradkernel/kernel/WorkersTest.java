@@ -51,6 +51,35 @@ class WorkersTest {
   }
 
   /**
+   * runTogether runs its blocks at once on distinct threads (each block waits for all others
+   * here), and inside a block, where the workers are taken, refuses rather than running blocks
+   * that would wait for ever on the one thread left.
+   */
+  @Test
+  void runTogetherRunsBlocksAtOnceOrRefuses() {
+    for (int count : new int[] {2, 3}) {
+      Set<String> names = ConcurrentHashMap.newKeySet();
+      CountDownLatch all = new CountDownLatch(count);
+      boolean[] nested = new boolean[count];
+      assertTrue(Workers.runTogether(count, k -> {
+        names.add(Thread.currentThread().getName());
+        nested[k] = Workers.runTogether(2, j -> { });
+        all.countDown();
+        try {
+          assertTrue(all.await(20, java.util.concurrent.TimeUnit.SECONDS), "not concurrent");
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+      assertEquals(count, names.size(), names.toString());
+      for (int k = 0; k < count; k++) {
+        assertEquals(false, nested[k], "a nested runTogether must refuse, block " + k);
+      }
+    }
+    assertEquals(false, Workers.runTogether(1, k -> { }), "one block is not a team");
+  }
+
+  /**
    * Workers spin for at most 50 µs after a job, then park: an idle pool must not hold a core. A
    * spinning worker is RUNNABLE at every sample, a parked one WAITING (a stray wake-up may show
    * one sample RUNNABLE, hence 8 of 10).
