@@ -75,9 +75,8 @@ final class PanamaGemm {
     if (m == 0 || n == 0) {
       return;
     }
-    int strips = (m + MR - 1) / MR;
-    int i0 = Math.min(m, strips * member / size * MR);
-    int i1 = Math.min(m, strips * (member + 1) / size * MR);
+    int i0 = share(m, MR, member, size);
+    int i1 = share(m, MR, member + 1, size);
     // β = 0 with work to do: the first KC step starts its accumulators at +0 instead of reading
     // a C zeroed beforehand (the same sums, bit for bit; one pass over C less, and C is not read).
     boolean fresh = beta == 0f && k > 0 && alpha != 0f;
@@ -93,9 +92,8 @@ final class PanamaGemm {
     int phase = 0;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
-      int panelStrips = (nc + NR - 1) / NR;
-      int j0 = Math.min(nc, panelStrips * member / size * NR);
-      int j1 = Math.min(nc, panelStrips * (member + 1) / size * NR);
+      int j0 = share(nc, NR, member, size);
+      int j1 = share(nc, NR, member + 1, size);
       for (int pc = 0; pc < k; pc += KC, phase++) {
         int kc = Math.min(KC, k - pc);
         // Two panels in turn: a member packing the next panel cannot overwrite the one another
@@ -112,6 +110,15 @@ final class PanamaGemm {
         }
       }
     }
+  }
+
+  /**
+   * Where member {@code member} of {@code size} starts in a length cut into strips of {@code w}
+   * (the last one partial): strips split as evenly as whole strips allow, member {@code size}
+   * ending at the length.
+   */
+  private static int share(int length, int w, int member, int size) {
+    return Math.min(length, (length + w - 1) / w * member / size * w);
   }
 
   private static void block(int mc, int nc, int kc, Buffers buf, float[] panel, float[] c,
